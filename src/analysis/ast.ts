@@ -1,0 +1,170 @@
+// Small questions about ESTree nodes that every analysis module asks: unwrapping TS and parentheses,
+// static names and strings, member paths. Pure functions, no state.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
+
+export type FunctionNode =
+  | TSESTree.FunctionDeclaration
+  | TSESTree.FunctionExpression
+  | TSESTree.ArrowFunctionExpression;
+
+export type LoopNode =
+  | TSESTree.ForStatement
+  | TSESTree.ForInStatement
+  | TSESTree.ForOfStatement
+  | TSESTree.WhileStatement
+  | TSESTree.DoWhileStatement;
+
+export function isFunctionNode(node: TSESTree.Node | null | undefined): node is FunctionNode {
+  return (
+    node?.type === AST_NODE_TYPES.FunctionDeclaration ||
+    node?.type === AST_NODE_TYPES.FunctionExpression ||
+    node?.type === AST_NODE_TYPES.ArrowFunctionExpression
+  );
+}
+
+export function isLoopNode(node: TSESTree.Node | null | undefined): node is LoopNode {
+  switch (node?.type) {
+    case AST_NODE_TYPES.ForStatement:
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Strips what does not change which object an expression denotes: parens (already gone), TS casts, `!`, `?.`, `await`. */
+export function unwrap(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (;;) {
+    switch (current.type) {
+      case AST_NODE_TYPES.TSAsExpression:
+      case AST_NODE_TYPES.TSSatisfiesExpression:
+      case AST_NODE_TYPES.TSNonNullExpression:
+      case AST_NODE_TYPES.TSTypeAssertion:
+      case AST_NODE_TYPES.TSInstantiationExpression:
+        current = current.expression;
+        break;
+      case AST_NODE_TYPES.ChainExpression:
+        current = current.expression;
+        break;
+      case AST_NODE_TYPES.AwaitExpression:
+        current = current.argument;
+        break;
+      default:
+        return current;
+    }
+  }
+}
+
+/** The value of a string literal or a template literal without expressions. */
+export function staticString(node: TSESTree.Node | null | undefined): string | null {
+  if (!node) return null;
+  const inner = unwrap(node);
+  if (inner.type === AST_NODE_TYPES.Literal && typeof inner.value === 'string') return inner.value;
+  if (inner.type === AST_NODE_TYPES.TemplateLiteral && inner.expressions.length === 0) {
+    return inner.quasis[0]?.value.cooked ?? null;
+  }
+  return null;
+}
+
+/** The name of a member's property when it is known statically: `a.b`, `a['b']`, `a.#b` (as `#b`). */
+export function memberName(node: TSESTree.MemberExpression): string | null {
+  if (!node.computed) {
+    return node.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${node.property.name}` : node.property.name;
+  }
+  return staticString(node.property);
+}
+
+/** The name a property or method key denotes statically. */
+export function keyName(key: TSESTree.Node, computed: boolean): string | null {
+  if (!computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
+  if (key.type === AST_NODE_TYPES.PrivateIdentifier) return `#${key.name}`;
+  return staticString(key);
+}
+
+/** The method called by `x.m(...)`, or the function called by `f(...)`. */
+export function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+  if (callee.type === AST_NODE_TYPES.MemberExpression) return memberName(callee);
+  return null;
+}
+
+/** The object of `x.m(...)`, unwrapped. */
+export function calleeObject(call: TSESTree.CallExpression | TSESTree.NewExpression): TSESTree.Node | null {
+  const callee = unwrap(call.callee);
+  return callee.type === AST_NODE_TYPES.MemberExpression ? unwrap(callee.object) : null;
+}
+
+/**
+ * A dotted path for an identifier/`this`/member chain with static names (`this.tracker.socket`), or null
+ * when the chain holds a call or a computed key.
+ */
+export function memberPath(node: TSESTree.Node): string | null {
+  const inner = unwrap(node);
+  switch (inner.type) {
+    case AST_NODE_TYPES.Identifier:
+      return inner.name;
+    case AST_NODE_TYPES.ThisExpression:
+      return 'this';
+    case AST_NODE_TYPES.Super:
+      return 'super';
+    case AST_NODE_TYPES.MemberExpression: {
+      const name = memberName(inner);
+      if (name === null) {
+        const objectPath = memberPath(inner.object);
+        const keyPath = memberPath(inner.property);
+        return objectPath !== null && keyPath !== null ? `${objectPath}[${keyPath}]` : null;
+      }
+      const objectPath = memberPath(inner.object);
+      return objectPath === null ? null : `${objectPath}.${name}`;
+    }
+    default:
+      return null;
+  }
+}
+
+/** The identifier or `this` at the root of a member chain. */
+export function rootOf(node: TSESTree.Node): TSESTree.Node {
+  let current = unwrap(node);
+  while (current.type === AST_NODE_TYPES.MemberExpression) current = unwrap(current.object);
+  return current;
+}
+
+export function isInside(node: TSESTree.Node, container: TSESTree.Node): boolean {
+  return node.range[0] >= container.range[0] && node.range[1] <= container.range[1];
+}
+
+export function isFunctionLike(node: TSESTree.Node | null | undefined): boolean {
+  return isFunctionNode(node ? unwrap(node) : node);
+}
+
+/** A short, single-line rendering of an expression for messages. */
+export function describeNode(text: string, node: TSESTree.Node): string {
+  const source = text.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ');
+  return source.length > 40 ? `${source.slice(0, 37)}...` : source;
+}
+
+export function line(node: TSESTree.Node): number {
+  return node.loc.start.line;
+}
+
+/** The child nodes of a node, in source order. */
+export function childNodes(node: TSESTree.Node): TSESTree.Node[] {
+  const out: TSESTree.Node[] = [];
+  for (const key of visitorKeys[node.type] ?? []) {
+    const child = (node as unknown as Record<string, unknown>)[key];
+    if (Array.isArray(child)) {
+      for (const item of child) if (isNode(item)) out.push(item);
+    } else if (isNode(child)) out.push(child);
+  }
+  return out;
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

@@ -1,0 +1,185 @@
+// Which functions of this file a call or a callback reference can run: declarations, variables,
+// `this.method`, methods of a class instantiated into a variable or field, closure factories.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { calleeName, childNodes, isFunctionNode, memberName, unwrap } from './ast.js';
+import { definitionOf } from './bindings.js';
+import type { ClassNode, FileIndex, FunctionInfo } from './file-index.js';
+import { COMMON_METHOD_NAMES } from './vocabulary.js';
+
+export interface CallGraph {
+  /** The functions a reference (`handler`, `this.onRequest.bind(this)`, an inline function) denotes. */
+  resolveFunctionRef(node: TSESTree.Node): FunctionInfo[];
+  /** The functions a call runs. */
+  calleesOf(call: TSESTree.CallExpression | TSESTree.NewExpression): FunctionInfo[];
+  /** The calls in this file that run a function, with the argument list. */
+  callSitesOf(fn: FunctionInfo): TSESTree.CallExpression[];
+  childrenOf(fn: FunctionInfo | null): FunctionInfo[];
+  methodsOf(cls: ClassNode, name: string): FunctionInfo[];
+  /** The class whose instance an expression holds (`new C()`, a variable or field assigned one). */
+  classOfValue(node: TSESTree.Node, depth?: number): ClassNode | null;
+}
+
+const MAX_CANDIDATES_BY_NAME = 3;
+
+export function buildCallGraph(index: FileIndex): CallGraph {
+  const children = new Map<FunctionInfo | null, FunctionInfo[]>();
+  for (const fn of index.functions) {
+    const list = children.get(fn.parent);
+    if (list) list.push(fn);
+    else children.set(fn.parent, [fn]);
+  }
+
+  const methodsOf = (cls: ClassNode, name: string): FunctionInfo[] => {
+    const own = (index.functionsByName.get(name) ?? []).filter((fn) => fn.classNode === cls);
+    if (own.length > 0) return own;
+    const base = cls.superClass ? unwrap(cls.superClass) : null;
+    if (base?.type === AST_NODE_TYPES.Identifier) {
+      const parent = index.classesByName.get(base.name);
+      if (parent && parent !== cls) return methodsOf(parent, name);
+    }
+    return [];
+  };
+
+  const classOfValue = (node: TSESTree.Node, depth = 0): ClassNode | null => {
+    if (depth > 3) return null;
+    const inner = unwrap(node);
+    if (inner.type === AST_NODE_TYPES.NewExpression) {
+      const callee = unwrap(inner.callee);
+      return callee.type === AST_NODE_TYPES.Identifier ? (index.classesByName.get(callee.name) ?? null) : null;
+    }
+    if (inner.type === AST_NODE_TYPES.Identifier) {
+      const definition = definitionOf(index, inner);
+      if (definition?.kind === 'variable' && definition.init) return classOfValue(definition.init, depth + 1);
+      return null;
+    }
+    if (inner.type === AST_NODE_TYPES.MemberExpression && unwrap(inner.object).type === AST_NODE_TYPES.ThisExpression) {
+      const name = memberName(inner);
+      const cls = index.enclosingClass(index.enclosingFunction(inner));
+      const writes = name !== null && cls ? index.fieldWrites.get(cls)?.get(name) : undefined;
+      for (const write of writes ?? []) {
+        const found = classOfValue(write, depth + 1);
+        if (found) return found;
+      }
+    }
+    return null;
+  };
+
+  const objectLiteralOf = (node: TSESTree.Node): TSESTree.ObjectExpression | null => {
+    const inner = unwrap(node);
+    if (inner.type === AST_NODE_TYPES.ObjectExpression) return inner;
+    if (inner.type === AST_NODE_TYPES.Identifier) {
+      const definition = definitionOf(index, inner);
+      if (definition?.kind === 'variable' && definition.init && unwrap(definition.init).type === AST_NODE_TYPES.ObjectExpression) {
+        return unwrap(definition.init) as TSESTree.ObjectExpression;
+      }
+    }
+    return null;
+  };
+
+  const factoryResults = (call: TSESTree.CallExpression, depth: number): FunctionInfo[] => {
+    const out: FunctionInfo[] = [];
+    for (const factory of resolve(call.callee, depth + 1)) {
+      const body = factory.node.body;
+      if (body.type !== AST_NODE_TYPES.BlockStatement) {
+        out.push(...resolve(body, depth + 1));
+        continue;
+      }
+      const stack: TSESTree.Node[] = [body];
+      while (stack.length > 0) {
+        const current = stack.pop()!;
+        if (isFunctionNode(current)) continue;
+        if (current.type === AST_NODE_TYPES.ReturnStatement && current.argument) out.push(...resolve(current.argument, depth + 1));
+        else stack.push(...childNodes(current));
+      }
+    }
+    return out;
+  };
+
+  const resolve = (node: TSESTree.Node, depth: number): FunctionInfo[] => {
+    if (depth > 4) return [];
+    const inner = unwrap(node);
+    if (isFunctionNode(inner)) {
+      const info = index.functionByNode.get(inner);
+      return info ? [info] : [];
+    }
+    switch (inner.type) {
+      case AST_NODE_TYPES.CallExpression: {
+        // `fn.bind(this)` runs fn; `factory()` returning a function runs what it returns.
+        if (calleeName(inner) === 'bind' && unwrap(inner.callee).type === AST_NODE_TYPES.MemberExpression) {
+          return resolve((unwrap(inner.callee) as TSESTree.MemberExpression).object, depth + 1);
+        }
+        return factoryResults(inner, depth);
+      }
+      case AST_NODE_TYPES.Identifier: {
+        const definition = definitionOf(index, inner);
+        if (!definition) return [];
+        if (definition.kind === 'function') {
+          const info = index.functionByNode.get(definition.node);
+          return info ? [info] : [];
+        }
+        if (definition.kind === 'variable' && definition.init) return resolve(definition.init, depth + 1);
+        return [];
+      }
+      case AST_NODE_TYPES.MemberExpression: {
+        const name = memberName(inner);
+        if (name === null) return [];
+        const object = unwrap(inner.object);
+        if (object.type === AST_NODE_TYPES.ThisExpression) {
+          const cls = index.enclosingClass(index.enclosingFunction(object));
+          if (cls) return methodsOf(cls, name);
+          // `this.m()` in an object literal's method: the literal's own property.
+          const fn = index.enclosingFunction(object);
+          const literal = fn?.node.parent.parent;
+          if (literal?.type === AST_NODE_TYPES.ObjectExpression) return propertyFunctions(literal, name);
+          return [];
+        }
+        const cls = classOfValue(object);
+        if (cls) return methodsOf(cls, name);
+        const literal = objectLiteralOf(object);
+        if (literal) return propertyFunctions(literal, name);
+        if (COMMON_METHOD_NAMES.has(name)) return [];
+        const candidates = (index.functionsByName.get(name) ?? []).filter(
+          (fn) => fn.classNode !== null || fn.node.parent.type === AST_NODE_TYPES.Property,
+        );
+        return candidates.length <= MAX_CANDIDATES_BY_NAME ? candidates : [];
+      }
+      default:
+        return [];
+    }
+  };
+
+  const propertyFunctions = (literal: TSESTree.ObjectExpression, name: string): FunctionInfo[] =>
+    (index.functionsByName.get(name) ?? []).filter((fn) => fn.node.parent.parent === literal);
+
+  const callSites = new Map<FunctionInfo, TSESTree.CallExpression[]>();
+  const calleeCache = new Map<TSESTree.Node, FunctionInfo[]>();
+  const calleesOf = (call: TSESTree.CallExpression | TSESTree.NewExpression): FunctionInfo[] => {
+    let cached = calleeCache.get(call);
+    if (!cached) {
+      if (call.type === AST_NODE_TYPES.NewExpression) {
+        const cls = classOfValue(call);
+        cached = cls ? methodsOf(cls, 'constructor') : [];
+      } else {
+        cached = resolve(call.callee, 0);
+      }
+      calleeCache.set(call, cached);
+    }
+    return cached;
+  };
+  for (const call of index.calls) {
+    for (const callee of calleesOf(call)) {
+      const list = callSites.get(callee);
+      if (list) list.push(call);
+      else callSites.set(callee, [call]);
+    }
+  }
+
+  return {
+    resolveFunctionRef: (node) => resolve(node, 0),
+    calleesOf,
+    callSitesOf: (fn) => callSites.get(fn) ?? [],
+    childrenOf: (fn) => children.get(fn) ?? [],
+    methodsOf,
+    classOfValue,
+  };
+}

@@ -1,0 +1,405 @@
+// One walk over a file that indexes what the four questions need: functions, calls, registrations,
+// removals, imports, class fields and bindings. Everything later is a lookup in these tables.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import {
+  calleeName,
+  childNodes,
+  isFunctionNode,
+  isLoopNode,
+  keyName,
+  memberName,
+  staticString,
+  unwrap,
+  type FunctionNode,
+  type LoopNode,
+} from './ast.js';
+import { matchRegistration, matchRemoval, matchRemoveAll, type Registration, type Removal, type RemoveAll } from './registrations.js';
+
+/** The parts of a scope manager (eslint-scope or @typescript-eslint/scope-manager) the analysis reads. */
+export interface ScopeVariable {
+  name: string;
+  identifiers: readonly TSESTree.Node[];
+  references: readonly ScopeReference[];
+  defs: readonly { type: string; node: TSESTree.Node; name: TSESTree.Node; parent?: TSESTree.Node | null }[];
+  scope: { type: string; block: TSESTree.Node };
+}
+export interface ScopeReference {
+  identifier: TSESTree.Node;
+  resolved: ScopeVariable | null;
+  writeExpr?: TSESTree.Node | null;
+  init?: boolean;
+  isWrite(): boolean;
+}
+export interface ScopeLike {
+  type: string;
+  block: TSESTree.Node;
+  variables: readonly ScopeVariable[];
+  references: readonly ScopeReference[];
+  childScopes: readonly ScopeLike[];
+}
+export interface ScopeManagerLike {
+  globalScope: ScopeLike | null;
+  scopes: readonly ScopeLike[];
+}
+
+export interface AnalysisInput {
+  ast: TSESTree.Program;
+  scopeManager: ScopeManagerLike;
+  text: string;
+}
+
+export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
+
+export interface FunctionInfo {
+  readonly id: number;
+  readonly node: FunctionNode;
+  /** The name it is called by: declaration, variable, method or property key. */
+  readonly name: string | null;
+  /** `Class.method`, `name`, or a description of an anonymous function, for messages. */
+  readonly displayName: string;
+  readonly parent: FunctionInfo | null;
+  readonly classNode: ClassNode | null;
+  readonly isConstructor: boolean;
+  readonly decorators: readonly TSESTree.Decorator[];
+  /** Calls written directly in this function's body (not in nested functions). */
+  readonly calls: TSESTree.CallExpression[];
+  readonly news: TSESTree.NewExpression[];
+}
+
+export interface FileIndex {
+  readonly input: AnalysisInput;
+  readonly parents: Map<TSESTree.Node, TSESTree.Node>;
+  readonly functions: FunctionInfo[];
+  readonly functionByNode: Map<TSESTree.Node, FunctionInfo>;
+  /** Functions by the name they are called by (methods, declarations, variables, properties). */
+  readonly functionsByName: Map<string, FunctionInfo[]>;
+  readonly registrations: Registration[];
+  readonly removals: Removal[];
+  readonly removeAlls: RemoveAll[];
+  readonly calls: TSESTree.CallExpression[];
+  readonly news: TSESTree.NewExpression[];
+  readonly loops: LoopNode[];
+  /** Local binding name -> module specifier without `node:` (`http`), or `module#export` for named imports. */
+  readonly imports: Map<string, string>;
+  /** Class -> field name -> the expressions assigned to `this.field` (and class field initializers). */
+  readonly fieldWrites: Map<ClassNode, Map<string, TSESTree.Node[]>>;
+  readonly classesByName: Map<string, ClassNode>;
+  /** Property names ever assigned on any object (`socket[kTracked] = true`, `socket.__tracked = 1`). */
+  readonly assignedProperties: Set<string>;
+  readonly variableOf: Map<TSESTree.Node, ScopeVariable>;
+  /** Innermost enclosing function of a node, or null at module level. */
+  enclosingFunction(node: TSESTree.Node): FunctionInfo | null;
+  enclosingClass(fn: FunctionInfo | null): ClassNode | null;
+  moduleOf(localName: string, at: TSESTree.Node): string | null;
+}
+
+function classDisplayName(cls: ClassNode | null): string {
+  return cls?.id?.name ?? 'class';
+}
+
+function nameForFunction(
+  node: FunctionNode,
+  parent: TSESTree.Node | undefined,
+): { name: string | null; classNode: ClassNode | null; isConstructor: boolean; decorators: TSESTree.Decorator[] } {
+  const none = { name: null, classNode: null, isConstructor: false, decorators: [] };
+  if (node.type === AST_NODE_TYPES.FunctionDeclaration) return { ...none, name: node.id?.name ?? null };
+  if (!parent) return none;
+  switch (parent.type) {
+    case AST_NODE_TYPES.MethodDefinition:
+    case AST_NODE_TYPES.PropertyDefinition: {
+      const cls = parent.parent.parent;
+      return {
+        name: keyName(parent.key, parent.computed),
+        classNode: cls,
+        isConstructor: parent.type === AST_NODE_TYPES.MethodDefinition && parent.kind === 'constructor',
+        decorators: parent.decorators,
+      };
+    }
+    case AST_NODE_TYPES.Property:
+      return { ...none, name: keyName(parent.key, parent.computed) };
+    case AST_NODE_TYPES.VariableDeclarator:
+      return parent.id.type === AST_NODE_TYPES.Identifier ? { ...none, name: parent.id.name } : none;
+    case AST_NODE_TYPES.AssignmentExpression: {
+      const target = parent.left;
+      if (target.type === AST_NODE_TYPES.Identifier) return { ...none, name: target.name };
+      if (target.type === AST_NODE_TYPES.MemberExpression) return { ...none, name: memberName(target) };
+      return none;
+    }
+    default:
+      return node.type === AST_NODE_TYPES.FunctionExpression && node.id ? { ...none, name: node.id.name } : none;
+  }
+}
+
+function moduleSpecifier(value: string): string {
+  return value.startsWith('node:') ? value.slice(5) : value;
+}
+
+function requiredModule(node: TSESTree.Node | null | undefined): string | null {
+  if (!node) return null;
+  const inner = unwrap(node);
+  if (
+    inner.type === AST_NODE_TYPES.CallExpression &&
+    inner.callee.type === AST_NODE_TYPES.Identifier &&
+    inner.callee.name === 'require'
+  ) {
+    const spec = staticString(inner.arguments[0]);
+    return spec === null ? null : moduleSpecifier(spec);
+  }
+  // `require('http').request` style: the module of the object
+  if (inner.type === AST_NODE_TYPES.MemberExpression) {
+    const base = requiredModule(inner.object);
+    const name = memberName(inner);
+    return base !== null && name !== null ? `${base}#${name}` : null;
+  }
+  return null;
+}
+
+export function buildFileIndex(input: AnalysisInput): FileIndex {
+  const parents = new Map<TSESTree.Node, TSESTree.Node>();
+  const functions: FunctionInfo[] = [];
+  const functionByNode = new Map<TSESTree.Node, FunctionInfo>();
+  const functionsByName = new Map<string, FunctionInfo[]>();
+  const registrations: Registration[] = [];
+  const removals: Removal[] = [];
+  const removeAlls: RemoveAll[] = [];
+  const calls: TSESTree.CallExpression[] = [];
+  const news: TSESTree.NewExpression[] = [];
+  const loops: LoopNode[] = [];
+  const imports = new Map<string, string>();
+  const fieldWrites = new Map<ClassNode, Map<string, TSESTree.Node[]>>();
+  const classesByName = new Map<string, ClassNode>();
+  const assignedProperties = new Set<string>();
+  const variableOf = new Map<TSESTree.Node, ScopeVariable>();
+  const enclosingOf = new Map<TSESTree.Node, FunctionInfo | null>();
+
+  for (const scope of input.scopeManager.scopes) {
+    for (const variable of scope.variables) {
+      for (const identifier of variable.identifiers) variableOf.set(identifier, variable);
+    }
+    for (const reference of scope.references) {
+      if (reference.resolved) variableOf.set(reference.identifier, reference.resolved);
+    }
+  }
+
+  const classOfThis = (fn: FunctionInfo | null): ClassNode | null => {
+    let current = fn;
+    while (current) {
+      if (current.classNode) return current.classNode;
+      // Arrow functions see the `this` of their enclosing function.
+      if (current.node.type !== AST_NODE_TYPES.ArrowFunctionExpression) return null;
+      current = current.parent;
+    }
+    return null;
+  };
+
+  const recordFieldWrite = (cls: ClassNode, field: string, value: TSESTree.Node): void => {
+    let fields = fieldWrites.get(cls);
+    if (!fields) fieldWrites.set(cls, (fields = new Map<string, TSESTree.Node[]>()));
+    const list = fields.get(field);
+    if (list) list.push(value);
+    else fields.set(field, [value]);
+  };
+
+  const addByName = (name: string | null, info: FunctionInfo): void => {
+    if (name === null) return;
+    const list = functionsByName.get(name);
+    if (list) list.push(info);
+    else functionsByName.set(name, [info]);
+  };
+
+  // Iterative walk: deep ASTs (generated code) must not overflow the stack.
+  const stack: { node: TSESTree.Node; parent: TSESTree.Node | undefined; fn: FunctionInfo | null }[] = [
+    { node: input.ast, parent: undefined, fn: null },
+  ];
+  while (stack.length > 0) {
+    const { node, parent, fn: outerFn } = stack.pop()!;
+    if (parent) parents.set(node, parent);
+    let fn = outerFn;
+    enclosingOf.set(node, outerFn);
+
+    if (isFunctionNode(node)) {
+      const naming = nameForFunction(node, parent);
+      const owner = naming.classNode ? classDisplayName(naming.classNode) : null;
+      const info: FunctionInfo = {
+        id: functions.length,
+        node,
+        name: naming.name,
+        displayName:
+          naming.name === null ? 'an anonymous function' : owner ? `${owner}.${naming.name}` : naming.name,
+        parent: outerFn,
+        classNode: naming.classNode,
+        isConstructor: naming.isConstructor,
+        decorators: naming.decorators,
+        calls: [],
+        news: [],
+      };
+      functions.push(info);
+      functionByNode.set(node, info);
+      addByName(naming.name, info);
+      fn = info;
+    }
+
+    switch (node.type) {
+      case AST_NODE_TYPES.CallExpression: {
+        calls.push(node);
+        outerFn?.calls.push(node);
+        break;
+      }
+      case AST_NODE_TYPES.NewExpression:
+        news.push(node);
+        outerFn?.news.push(node);
+        break;
+      case AST_NODE_TYPES.ImportDeclaration: {
+        const spec = moduleSpecifier(node.source.value);
+        for (const specifier of node.specifiers) {
+          if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
+            const imported =
+              specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+            imports.set(specifier.local.name, imported === 'default' ? spec : `${spec}#${imported}`);
+          } else {
+            imports.set(specifier.local.name, spec);
+          }
+        }
+        break;
+      }
+      case AST_NODE_TYPES.VariableDeclarator: {
+        const spec = requiredModule(node.init);
+        if (spec !== null) {
+          if (node.id.type === AST_NODE_TYPES.Identifier) imports.set(node.id.name, spec);
+          else if (node.id.type === AST_NODE_TYPES.ObjectPattern) {
+            for (const property of node.id.properties) {
+              if (property.type !== AST_NODE_TYPES.Property) continue;
+              const imported = keyName(property.key, property.computed);
+              if (imported !== null && property.value.type === AST_NODE_TYPES.Identifier) {
+                imports.set(property.value.name, `${spec}#${imported}`);
+              }
+            }
+          }
+        }
+        break;
+      }
+      case AST_NODE_TYPES.AssignmentExpression: {
+        const target = node.left;
+        if (target.type === AST_NODE_TYPES.MemberExpression) {
+          const name = memberName(target);
+          const key = name ?? (target.property.type === AST_NODE_TYPES.Identifier ? `[${target.property.name}]` : null);
+          if (key !== null) assignedProperties.add(key);
+          if (unwrap(target.object).type === AST_NODE_TYPES.ThisExpression && name !== null) {
+            const cls = classOfThis(outerFn);
+            if (cls) recordFieldWrite(cls, name, node.right);
+          }
+        }
+        break;
+      }
+      case AST_NODE_TYPES.PropertyDefinition: {
+        const name = keyName(node.key, node.computed);
+        if (name !== null && node.value && !node.static) recordFieldWrite(node.parent.parent, name, node.value);
+        break;
+      }
+      case AST_NODE_TYPES.ClassDeclaration:
+      case AST_NODE_TYPES.ClassExpression:
+        if (node.id) classesByName.set(node.id.name, node);
+        else if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) {
+          classesByName.set(parent.id.name, node);
+        }
+        break;
+      default:
+        if (isLoopNode(node)) loops.push(node);
+    }
+
+    const kids = childNodes(node);
+    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, parent: node, fn });
+  }
+
+  const enclosingFunction = (node: TSESTree.Node): FunctionInfo | null => {
+    const own = functionByNode.get(node);
+    if (own) return own.parent;
+    return enclosingOf.get(node) ?? null;
+  };
+
+  const index: FileIndex = {
+    input,
+    parents,
+    functions,
+    functionByNode,
+    functionsByName,
+    registrations,
+    removals,
+    removeAlls,
+    calls,
+    news,
+    loops,
+    imports,
+    fieldWrites,
+    classesByName,
+    assignedProperties,
+    variableOf,
+    enclosingFunction,
+    enclosingClass: classOfThis,
+    moduleOf(localName, at) {
+      const spec = imports.get(localName);
+      if (spec === undefined) return null;
+      // A local binding of the same name shadows the import.
+      const identifier = findIdentifierAt(at);
+      const variable = identifier ? variableOf.get(identifier) : undefined;
+      if (variable && variable.scope.type !== 'module' && variable.scope.type !== 'global') return null;
+      return spec;
+    },
+  };
+
+  // Registrations are matched after the walk, when every import and require of the file is known.
+  const resolveModuleFunction = (call: TSESTree.CallExpression) => resolveModuleCall(index, call);
+  for (const call of calls) {
+    const fn = enclosingOf.get(call) ?? null;
+    const registration = matchRegistration(call, fn, resolveModuleFunction);
+    if (registration) registrations.push(registration);
+    const removal = matchRemoval(call, fn);
+    if (removal) removals.push(removal);
+    const removeAll = matchRemoveAll(call, fn);
+    if (removeAll) removeAlls.push(removeAll);
+  }
+  return index;
+}
+
+function findIdentifierAt(node: TSESTree.Node): TSESTree.Node | null {
+  const inner = unwrap(node);
+  if (inner.type === AST_NODE_TYPES.Identifier) return inner;
+  if (inner.type === AST_NODE_TYPES.MemberExpression) return findIdentifierAt(inner.object);
+  if (inner.type === AST_NODE_TYPES.CallExpression || inner.type === AST_NODE_TYPES.NewExpression) {
+    return findIdentifierAt(inner.callee);
+  }
+  return null;
+}
+
+/** `http.createServer`, `createServer` (imported from http), `require('http').createServer`: the module and function. */
+export function resolveModuleCall(
+  index: FileIndex,
+  call: TSESTree.CallExpression | TSESTree.NewExpression,
+): { module: string; name: string } | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) {
+    const spec = index.moduleOf(callee.name, callee);
+    if (spec === null) return null;
+    const hash = spec.indexOf('#');
+    return hash === -1 ? { module: spec, name: 'default' } : { module: spec.slice(0, hash), name: spec.slice(hash + 1) };
+  }
+  if (callee.type === AST_NODE_TYPES.MemberExpression) {
+    const name = calleeName(call);
+    if (name === null) return null;
+    const object = unwrap(callee.object);
+    const direct = requiredModule(object);
+    if (direct !== null) return { module: direct, name };
+    if (object.type === AST_NODE_TYPES.Identifier) {
+      const spec = index.moduleOf(object.name, object);
+      if (spec !== null) return { module: spec.replace(/#default$/, ''), name };
+      // An unresolved `http`/`https` global-looking name (e.g. injected) still means the module.
+      if (!index.variableOf.has(object) || isModuleLevelName(index, object)) return { module: object.name, name };
+    }
+  }
+  return null;
+}
+
+function isModuleLevelName(index: FileIndex, identifier: TSESTree.Identifier): boolean {
+  const variable = index.variableOf.get(identifier);
+  return !variable || variable.defs.length === 0;
+}

@@ -1,0 +1,121 @@
+// Question 4: what would fix it? Text edits for editor suggestions: guard the registration with a
+// module-level WeakSet (once per emitter), or remove the same listener when the request's response closes.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { memberPath, unwrap } from './ast.js';
+import { bindingKey } from './bindings.js';
+import type { FileIndex } from './file-index.js';
+import type { Registration } from './registrations.js';
+import type { Frame } from './repeating-contexts.js';
+
+export interface TextEdit {
+  readonly range: readonly [number, number];
+  readonly text: string;
+}
+
+export type SuggestionId = 'guardWithWeakSet' | 'removeWhenRequestEnds';
+
+export interface FixSuggestion {
+  readonly messageId: SuggestionId;
+  readonly data: Record<string, string>;
+  readonly edits: readonly TextEdit[];
+}
+
+function statementOf(index: FileIndex, call: TSESTree.CallExpression): TSESTree.ExpressionStatement | null {
+  let node: TSESTree.Node = call;
+  let parent = index.parents.get(node);
+  while (parent && (parent.type === AST_NODE_TYPES.ChainExpression || parent.type === AST_NODE_TYPES.AwaitExpression)) {
+    node = parent;
+    parent = index.parents.get(node);
+  }
+  return parent?.type === AST_NODE_TYPES.ExpressionStatement ? parent : null;
+}
+
+function indentationAt(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
+}
+
+function uniqueName(text: string, base: string): string {
+  let name = base;
+  for (let n = 2; new RegExp(`\\b${name}\\b`).test(text); n++) name = `${base}${n}`;
+  return name;
+}
+
+function capitalized(event: string): string {
+  const words = event.replace(/[^A-Za-z0-9]+/g, ' ').trim();
+  return words.length === 0 ? 'Event' : words.split(' ').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
+}
+
+/** Where a module-level declaration goes: after the imports and requires at the top, or at the start. */
+function declarationOffset(program: TSESTree.Program): number {
+  let offset = -1;
+  for (const statement of program.body) {
+    const isImport = statement.type === AST_NODE_TYPES.ImportDeclaration;
+    const isDirective = statement.type === AST_NODE_TYPES.ExpressionStatement && statement.directive !== undefined;
+    const isRequire =
+      statement.type === AST_NODE_TYPES.VariableDeclaration &&
+      statement.declarations.some((d) => d.init !== null && isRequireCall(unwrap(d.init)));
+    if (isImport || isDirective || isRequire) offset = statement.range[1];
+    else break;
+  }
+  return offset;
+}
+
+function isRequireCall(node: TSESTree.Node): boolean {
+  if (node.type === AST_NODE_TYPES.MemberExpression) return isRequireCall(unwrap(node.object));
+  return node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'require';
+}
+
+export function guardWithWeakSet(index: FileIndex, registration: Registration): FixSuggestion | null {
+  const statement = statementOf(index, registration.call);
+  const receiverPath = memberPath(registration.receiver);
+  if (!statement || receiverPath === null || registration.event.value === null) return null;
+  const { text, ast } = index.input;
+  const receiver = text.slice(unwrap(registration.receiver).range[0], unwrap(registration.receiver).range[1]);
+  const noun = /socket|sock$|conn/i.test(receiverPath) ? 'sockets' : 'emitters';
+  const setName = uniqueName(text, `${noun}With${capitalized(registration.event.value)}Listener`);
+  const indent = indentationAt(text, statement.range[0]);
+  const original = text.slice(statement.range[0], statement.range[1]).replace(/\n/g, '\n  ');
+  const guarded = `if (!${setName}.has(${receiver})) {\n${indent}  ${setName}.add(${receiver});\n${indent}  ${original}\n${indent}}`;
+  const at = declarationOffset(ast);
+  const declaration = `const ${setName} = new WeakSet();`;
+  const declarationEdit: TextEdit = at === -1 ? { range: [0, 0], text: `${declaration}\n\n` } : { range: [at, at], text: `\n${declaration}` };
+  return {
+    messageId: 'guardWithWeakSet',
+    data: { event: registration.event.text, setName },
+    edits: [declarationEdit, { range: statement.range, text: guarded }],
+  };
+}
+
+/** The request's own response in scope at the frame: `res` of `(req, res)`, the client callback's `res`, Koa's `ctx.res`. */
+function responseInScope(frame: Frame): string | null {
+  const fn = frame.fn;
+  if (!fn) return null;
+  const [first, second] = fn.node.params.map((p) => (p.type === AST_NODE_TYPES.Identifier ? p.name : ''));
+  if (second !== undefined && /^(res|response)$/.test(second)) return second;
+  if (first !== undefined && /^(res|response|incoming)$/.test(first)) return first;
+  if (first === 'ctx') return 'ctx.res';
+  return null;
+}
+
+export function removeWhenRequestEnds(index: FileIndex, registration: Registration, frame: Frame): FixSuggestion | null {
+  if (registration.form !== 'method' || registration.once || !registration.handler) return null;
+  const statement = statementOf(index, registration.call);
+  const receiverPath = memberPath(registration.receiver);
+  const handlerPath = memberPath(registration.handler);
+  const response = responseInScope(frame);
+  if (!statement || receiverPath === null || handlerPath === null || response === null) return null;
+  if (bindingKey(index, registration.handler) === null) return null;
+  const { text } = index.input;
+  const span = (node: TSESTree.Node): string => text.slice(node.range[0], node.range[1]);
+  const removal = registration.method === 'addEventListener' ? 'removeEventListener' : 'removeListener';
+  const event = registration.call.arguments[0];
+  if (!event) return null;
+  const indent = indentationAt(text, statement.range[0]);
+  const line = `\n${indent}${response}.once('close', () => ${span(unwrap(registration.receiver))}.${removal}(${span(event)}, ${span(registration.handler)}));`;
+  return {
+    messageId: 'removeWhenRequestEnds',
+    data: { endEmitter: response },
+    edits: [{ range: [statement.range[1], statement.range[1]], text: line }],
+  };
+}

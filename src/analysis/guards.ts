@@ -1,0 +1,131 @@
+// Registry guards: code that skips a registration when the emitter has been seen before (a WeakMap/Set
+// lookup keyed by it, a marker property, `socket.connecting`, a listener count, a scan comparing it).
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { calleeName, childNodes, isFunctionNode, memberName } from './ast.js';
+import { bindingKey, definitionOf } from './bindings.js';
+import type { FileIndex } from './file-index.js';
+
+const LOOKUP_METHODS = new Set(['has', 'get', 'includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'some', 'every', 'filter']);
+const SELF_QUERIES = new Set(['connecting', 'listenerCount', 'listeners', 'rawListeners', 'pending']);
+const EQUALITY = new Set(['===', '!==', '==', '!=']);
+
+export interface Guard {
+  /** The condition that skips the registration for an emitter seen before. */
+  readonly test: TSESTree.Node;
+}
+
+/** Does `test` look the emitter `key` up in a registry, compare it, or read a marker on it? */
+export function mentionsIdentity(index: FileIndex, test: TSESTree.Node, key: string, depth = 0): boolean {
+  const stack = [test];
+  let visited = 0;
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (++visited > 2000) return false;
+    switch (node.type) {
+      case AST_NODE_TYPES.CallExpression: {
+        const name = calleeName(node);
+        if (name !== null && (LOOKUP_METHODS.has(name) || name === 'listenerCount' || name === 'has')) {
+          if (node.arguments.some((arg) => bindingKey(index, arg) === key)) return true;
+        }
+        break;
+      }
+      case AST_NODE_TYPES.BinaryExpression:
+        if (EQUALITY.has(node.operator) && (bindingKey(index, node.left) === key || bindingKey(index, node.right) === key)) {
+          return true;
+        }
+        if (node.operator === 'in' && bindingKey(index, node.right) === key) return true;
+        break;
+      case AST_NODE_TYPES.MemberExpression: {
+        if (bindingKey(index, node.object) === key) {
+          const name = memberName(node);
+          if (name === null) return true; // `socket[kTracked]`: a symbol marker
+          if (SELF_QUERIES.has(name) || index.assignedProperties.has(name)) return true;
+        }
+        break;
+      }
+      case AST_NODE_TYPES.Identifier: {
+        // `const record = registry.get(socket); if (record) return record;`
+        if (depth < 2) {
+          const definition = definitionOf(index, node);
+          if (definition?.kind === 'variable' && definition.init && mentionsIdentity(index, definition.init, key, depth + 1)) {
+            return true;
+          }
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    stack.push(...childNodes(node));
+  }
+  return false;
+}
+
+function exitsEarly(node: TSESTree.Node): boolean {
+  const stack = [node];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (isFunctionNode(current)) continue;
+    if (
+      current.type === AST_NODE_TYPES.ReturnStatement ||
+      current.type === AST_NODE_TYPES.ThrowStatement ||
+      current.type === AST_NODE_TYPES.ContinueStatement
+    ) {
+      return true;
+    }
+    stack.push(...childNodes(current));
+  }
+  return false;
+}
+
+/** A statement before the registration that leaves early for a seen emitter: `if (seen.has(s)) return;`, or a scan loop. */
+function earlyExitGuard(index: FileIndex, statement: TSESTree.Node, key: string): TSESTree.Node | null {
+  const stack = [statement];
+  while (stack.length > 0) {
+    const current = stack.pop()!;
+    if (isFunctionNode(current)) continue;
+    if (current.type === AST_NODE_TYPES.IfStatement && exitsEarly(current.consequent) && mentionsIdentity(index, current.test, key)) {
+      return current.test;
+    }
+    stack.push(...childNodes(current));
+  }
+  return null;
+}
+
+/**
+ * The registry guard that dominates `node` (a registration or a call passing the emitter on), looking from
+ * `node` up to `limit` (the repeating context): enclosing conditions and early exits before it.
+ */
+export function findRegistryGuard(index: FileIndex, node: TSESTree.Node, key: string, limit: TSESTree.Node): Guard | null {
+  let child = node;
+  let parent = index.parents.get(child);
+  while (parent) {
+    switch (parent.type) {
+      case AST_NODE_TYPES.IfStatement:
+      case AST_NODE_TYPES.ConditionalExpression:
+        if (child !== parent.test && mentionsIdentity(index, parent.test, key)) return { test: parent.test };
+        break;
+      case AST_NODE_TYPES.LogicalExpression:
+        if (child === parent.right && mentionsIdentity(index, parent.left, key)) return { test: parent.left };
+        break;
+      case AST_NODE_TYPES.BlockStatement:
+      case AST_NODE_TYPES.Program:
+      case AST_NODE_TYPES.StaticBlock:
+      case AST_NODE_TYPES.SwitchCase: {
+        const body: TSESTree.Node[] = parent.type === AST_NODE_TYPES.SwitchCase ? parent.consequent : parent.body;
+        for (const statement of body) {
+          if (statement === child) break;
+          const test = earlyExitGuard(index, statement, key);
+          if (test) return { test };
+        }
+        break;
+      }
+      default:
+        break;
+    }
+    if (parent === limit) break;
+    child = parent;
+    parent = index.parents.get(child);
+  }
+  return null;
+}

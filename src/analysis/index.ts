@@ -1,0 +1,146 @@
+// The detector: asks the four questions for every registration of a file, once per file, and returns
+// findings with their evidence. Rules, codemods and the scan command all read these findings.
+import type { TSESTree } from '@typescript-eslint/utils';
+import { describeNode, line } from './ast.js';
+import { buildCallGraph } from './call-graph.js';
+import { buildFileIndex, type AnalysisInput, type FileIndex } from './file-index.js';
+import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './fixes.js';
+import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
+import { buildReceivers, type Lifetime } from './receivers.js';
+import type { Registration } from './registrations.js';
+import { buildRepeatingContexts, describeRepeat, type Frame } from './repeating-contexts.js';
+import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
+
+export type { AnalysisInput, FileIndex } from './file-index.js';
+export type { Registration } from './registrations.js';
+export type { Frame, RepeatReason } from './repeating-contexts.js';
+export type { Lifetime } from './receivers.js';
+export type { Pairing, Problem } from './pairing.js';
+export type { FixSuggestion, TextEdit, SuggestionId } from './fixes.js';
+
+export interface DetectorOptions {
+  /** Extra names of functions and methods that run once per request. */
+  readonly perRequestFunctions?: readonly string[];
+  /** Extra names of functions that run once (setup); added to the defaults. */
+  readonly setupFunctions?: readonly string[];
+  /** Names or member paths of emitters that always outlive a request (`bus`, `this.events`). */
+  readonly longLivedReceivers?: readonly string[];
+  /** Events never reported. */
+  readonly ignoreEvents?: readonly string[];
+}
+
+export type FindingKind =
+  | 'perRequestListener'
+  | 'onceOnLongLived'
+  | 'removedWithDifferentFunction'
+  | 'removedOnlyOnClose'
+  | 'removedTooLate'
+  | 'removeAllListenersIsNotAFix';
+
+export interface Finding {
+  readonly kind: FindingKind;
+  readonly registration: Registration;
+  /** The node to report: the registration call. */
+  readonly node: TSESTree.CallExpression;
+  readonly frame: Frame;
+  readonly lifetime: Extract<Lifetime, { kind: 'long-lived' }>;
+  readonly pairing: Extract<Pairing, { kind: 'unpaired' }>;
+  /** Message data: receiver, event, lifetime, context, removalLine, closeEvent. */
+  readonly data: Record<string, string>;
+  /** Lines that prove it: where it repeats, where the receiver comes from, the removal that does not pair. */
+  readonly evidence: readonly { readonly line: number; readonly what: string }[];
+  readonly suggestions: readonly FixSuggestion[];
+}
+
+export interface FileAnalysis {
+  readonly index: FileIndex;
+  readonly findings: readonly Finding[];
+}
+
+const KIND_OF_PROBLEM: Record<Problem, FindingKind> = {
+  none: 'perRequestListener',
+  once: 'onceOnLongLived',
+  'different-function': 'removedWithDifferentFunction',
+  'only-on-close': 'removedOnlyOnClose',
+  'too-late': 'removedTooLate',
+  'remove-all': 'removeAllListenersIsNotAFix',
+};
+
+const cache = new WeakMap<TSESTree.Program, Map<string, FileAnalysis>>();
+
+/** Analyses a parsed file; the result is cached per AST and options, so every rule shares one run. */
+export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {}): FileAnalysis {
+  const optionsKey = JSON.stringify(options);
+  let perProgram = cache.get(input.ast);
+  if (!perProgram) cache.set(input.ast, (perProgram = new Map<string, FileAnalysis>()));
+  const cached = perProgram.get(optionsKey);
+  if (cached) return cached;
+  const result = runAnalysis(input, options);
+  perProgram.set(optionsKey, result);
+  return result;
+}
+
+function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalysis {
+  const index = buildFileIndex(input);
+  const findings: Finding[] = [];
+  if (index.registrations.length === 0) return { index, findings };
+
+  const graph = buildCallGraph(index);
+  const contexts = buildRepeatingContexts(index, graph, {
+    perRequestFunctions: new Set(options.perRequestFunctions ?? []),
+    setupFunctions: new Set([...DEFAULT_SETUP_FUNCTIONS, ...(options.setupFunctions ?? [])]),
+  });
+  const receivers = buildReceivers(index, graph, contexts, { longLivedReceivers: new Set(options.longLivedReceivers ?? []) });
+  const pairing = buildPairingFinder(index, graph, receivers);
+  const ignored = new Set(options.ignoreEvents ?? []);
+
+  for (const registration of index.registrations) {
+    if (registration.event.value !== null && ignored.has(registration.event.value)) continue;
+    const frame = contexts.frameOf(registration.call);
+    if (!frame) continue;
+    const lifetime = receivers.lifetimeOf(registration.receiver, frame, registration.call);
+    if (lifetime.kind !== 'long-lived') continue;
+    const paired = pairing.pairingOf(registration, frame);
+    if (paired.kind !== 'unpaired') continue;
+    findings.push(makeFinding(index, registration, frame, lifetime, paired));
+  }
+  return { index, findings };
+}
+
+function makeFinding(
+  index: FileIndex,
+  registration: Registration,
+  frame: Frame,
+  lifetime: Extract<Lifetime, { kind: 'long-lived' }>,
+  paired: Extract<Pairing, { kind: 'unpaired' }>,
+): Finding {
+  const repeat = describeRepeat(frame.reason);
+  const receiver = describeNode(index.input.text, registration.receiver);
+  const data: Record<string, string> = {
+    receiver,
+    event: registration.event.text,
+    lifetime: lifetime.what,
+    context: `${repeat.often}: ${repeat.detail}`,
+    removalLine: paired.evidence ? String(line(paired.evidence)) : '',
+    closeEvent: paired.closeEvent ?? '',
+  };
+  const evidence = [
+    { line: repeat.line, what: `repeats ${repeat.often}` },
+    { line: line(lifetime.evidence), what: `${receiver} is ${lifetime.what}` },
+    ...(paired.evidence ? [{ line: line(paired.evidence), what: 'the removal that does not pair' }] : []),
+  ];
+  const suggestions = [guardWithWeakSet(index, registration), removeWhenRequestEnds(index, registration, frame)].filter(
+    (s): s is FixSuggestion => s !== null,
+  );
+  return {
+    kind: KIND_OF_PROBLEM[paired.problem],
+    registration,
+    node: registration.call,
+    frame,
+    lifetime,
+    pairing: paired,
+    data,
+    evidence,
+    suggestions,
+  };
+}

@@ -1,0 +1,197 @@
+// Question 3: is the registration paired? A removal of the same handler (by binding) from the same receiver
+// on a path that runs before the repeating code runs again, an AbortSignal aborted then, or a registry guard.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { calleeName, calleeObject, isFunctionNode, isInside, memberName, memberPath, unwrap } from './ast.js';
+import { bindingKey } from './bindings.js';
+import type { CallGraph } from './call-graph.js';
+import type { FileIndex, FunctionInfo } from './file-index.js';
+import { findRegistryGuard } from './guards.js';
+import type { Receivers } from './receivers.js';
+import { optionValue, type EventName, type Registration, type Removal } from './registrations.js';
+import type { Frame } from './repeating-contexts.js';
+import { EMITTER_END_EVENTS, PER_REQUEST_SOCKET_EVENTS, REQUEST_END_EVENTS } from './vocabulary.js';
+
+export type Problem = 'none' | 'once' | 'different-function' | 'only-on-close' | 'too-late' | 'remove-all';
+
+export type Pairing =
+  | { readonly kind: 'paired'; readonly evidence: TSESTree.Node }
+  | { readonly kind: 'guarded'; readonly evidence: TSESTree.Node }
+  | { readonly kind: 'unpaired'; readonly problem: Problem; readonly evidence: TSESTree.Node | null; readonly closeEvent?: string };
+
+export interface PairingFinder {
+  pairingOf(registration: Registration, frame: Frame): Pairing;
+}
+
+const PROMISE_CALLBACKS = new Set(['then', 'catch', 'finally']);
+const FINISH_HELPERS = new Set(['finished', 'onFinished', 'eos', 'endOfStream']);
+const MAX_HOPS = 3;
+
+function sameEvent(a: EventName, b: EventName): boolean {
+  return a.value !== null && a.value === b.value;
+}
+
+export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers: Receivers): PairingFinder {
+  const registrationByHandler = new Map<TSESTree.Node, Registration>();
+  for (const registration of index.registrations) {
+    if (registration.handler) registrationByHandler.set(unwrap(registration.handler), registration);
+  }
+  const removalsByKey = new Map<string, Removal[]>();
+  for (const removal of index.removals) {
+    const key = bindingKey(index, removal.receiver);
+    if (key === null) continue;
+    const list = removalsByKey.get(key);
+    if (list) list.push(removal);
+    else removalsByKey.set(key, [removal]);
+  }
+
+  /** Does code at `node` run before `frame` runs again (same run, `finally`, request end, a cleanup called there)? */
+  const runsBeforeRepeat = (node: TSESTree.Node, frame: Frame, hops: number): boolean => {
+    if (hops > MAX_HOPS) return false;
+    if (!isInside(node, frame.node)) {
+      // A cleanup function elsewhere: paired when it is called (or passed as a request-end listener) from inside the run.
+      const fn = index.enclosingFunction(node);
+      if (!fn) return false;
+      return entryPointsOf(fn).some((site) => isInside(site, frame.node) && runsBeforeRepeat(site, frame, hops + 1));
+    }
+    let current: TSESTree.Node | undefined = node;
+    while (current && current !== frame.node) {
+      if (isFunctionNode(current)) {
+        const fn = index.functionByNode.get(current);
+        if (!fn || !endsWithRequest(fn, frame, hops)) return false;
+      }
+      current = index.parents.get(current);
+    }
+    return true;
+  };
+
+  /** The calls of a function and the registrations that use it as their listener. */
+  const entryPointsOf = (fn: FunctionInfo): TSESTree.Node[] => {
+    const sites: TSESTree.Node[] = [...graph.callSitesOf(fn)];
+    for (const registration of index.registrations) {
+      if (registration.handler && graph.resolveFunctionRef(registration.handler).includes(fn)) sites.push(registration.call);
+    }
+    return sites;
+  };
+
+  /** A nested function that runs when this request ends: a request-end listener, a promise callback, a cleanup called then. */
+  const endsWithRequest = (fn: FunctionInfo, frame: Frame, hops: number): boolean => {
+    const parent = fn.node.parent;
+    if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(fn.node as TSESTree.CallExpressionArgument)) {
+      const registration = registrationByHandler.get(fn.node);
+      if (registration && registration.event.value !== null && REQUEST_END_EVENTS.has(registration.event.value)) {
+        return receivers.lifetimeOf(registration.receiver, frame, registration.call).kind !== 'long-lived';
+      }
+      const name = calleeName(parent);
+      if (name !== null && (PROMISE_CALLBACKS.has(name) || FINISH_HELPERS.has(name))) {
+        const target = name === 'finished' || FINISH_HELPERS.has(name) ? parent.arguments[0] : null;
+        return !target || receivers.lifetimeOf(target, frame, parent).kind !== 'long-lived';
+      }
+      return false;
+    }
+    // `const cleanup = () => ...`: runs where it is called or registered.
+    return entryPointsOf(fn).some((site) => site !== fn.node && runsBeforeRepeat(site, frame, hops + 1));
+  };
+
+  const isInsideHandler = (node: TSESTree.Node, registration: Registration): boolean => {
+    if (!registration.handler) return false;
+    return graph.resolveFunctionRef(registration.handler).some((fn) => isInside(node, fn.node));
+  };
+
+  /** The registration on `key` for an end-of-life event whose listener holds `node`, e.g. `socket.on('close', ...)`. */
+  const ownEndListener = (node: TSESTree.Node, key: string): Registration | null => {
+    for (const registration of index.registrations) {
+      if (registration.event.value === null || !EMITTER_END_EVENTS.has(registration.event.value)) continue;
+      if (bindingKey(index, registration.receiver) !== key) continue;
+      if (isInsideHandler(node, registration)) return registration;
+    }
+    return null;
+  };
+
+  const signalAborted = (registration: Registration, frame: Frame): TSESTree.Node | null => {
+    const signal = optionValue(registration.options, 'signal');
+    if (!signal) return null;
+    const inner = unwrap(signal);
+    if (inner.type === AST_NODE_TYPES.CallExpression && memberPath(inner.callee) === 'AbortSignal.timeout') return inner;
+    const owner = inner.type === AST_NODE_TYPES.MemberExpression && memberName(inner) === 'signal' ? inner.object : null;
+    const ownerKey = owner ? bindingKey(index, owner) : null;
+    if (ownerKey === null) return null;
+    for (const call of index.calls) {
+      if (calleeName(call) !== 'abort') continue;
+      const object = calleeObject(call);
+      if (object && bindingKey(index, object) === ownerKey && runsBeforeRepeat(call, frame, 0)) return call;
+    }
+    return null;
+  };
+
+  const cleanupCalled = (registration: Registration, frame: Frame): TSESTree.Node | null => {
+    // `const cleanup = finished(socket, cb); ... cleanup()`
+    const parent = registration.call.parent;
+    if (parent.type !== AST_NODE_TYPES.VariableDeclarator || parent.id.type !== AST_NODE_TYPES.Identifier) return null;
+    const variable = index.variableOf.get(parent.id);
+    for (const reference of variable?.references ?? []) {
+      const use = index.parents.get(reference.identifier);
+      if (use?.type === AST_NODE_TYPES.CallExpression && use.callee === reference.identifier && runsBeforeRepeat(use, frame, 0)) return use;
+    }
+    return null;
+  };
+
+  return {
+    pairingOf(registration, frame) {
+      const key = bindingKey(index, registration.receiver);
+      if (key !== null) {
+        const guard = findRegistryGuard(index, registration.call, key, frame.node);
+        if (guard) return { kind: 'guarded', evidence: guard.test };
+      }
+      const aborted = signalAborted(registration, frame);
+      if (aborted) return { kind: 'paired', evidence: aborted };
+      if (registration.form === 'finished') {
+        const cleanup = cleanupCalled(registration, frame);
+        if (cleanup) return { kind: 'paired', evidence: cleanup };
+      }
+
+      let problem: Problem = registration.once ? 'once' : 'none';
+      let evidence: TSESTree.Node | null = null;
+      let closeEvent: string | undefined;
+      const handlerKey = registration.handler ? bindingKey(index, registration.handler) : null;
+      const candidates = key === null ? [] : (removalsByKey.get(key) ?? []).filter((removal) => sameEvent(removal.event, registration.event));
+      let sawSameHandler = false;
+      for (const removal of candidates) {
+        const same = handlerKey !== null && bindingKey(index, removal.handler) === handlerKey;
+        if (!same) continue;
+        sawSameHandler = true;
+        if (isInsideHandler(removal.call, registration)) {
+          // A listener that removes itself when it fires behaves like once().
+          problem = problem === 'none' ? 'once' : problem;
+          continue;
+        }
+        if (runsBeforeRepeat(removal.call, frame, 0)) return { kind: 'paired', evidence: removal.call };
+        const endListener = ownEndListener(removal.call, key!);
+        if (endListener) {
+          problem = 'only-on-close';
+          evidence = removal.call;
+          closeEvent = endListener.event.value ?? undefined;
+        } else if (problem !== 'only-on-close') {
+          problem = 'too-late';
+          evidence = removal.call;
+        }
+      }
+      if (registration.once && registration.event.value !== null && PER_REQUEST_SOCKET_EVENTS.has(registration.event.value)) {
+        return { kind: 'paired', evidence: registration.call };
+      }
+      if (!sawSameHandler && candidates.length > 0) {
+        problem = 'different-function';
+        evidence = candidates[0]!.call;
+      }
+      const removeAll = key === null
+        ? undefined
+        : index.removeAlls.find(
+            (r) => bindingKey(index, r.receiver) === key && (r.event === null || sameEvent(r.event, registration.event)) && isInside(r.call, frame.node),
+          );
+      if (removeAll && problem !== 'different-function') {
+        problem = 'remove-all';
+        evidence = removeAll.call;
+      }
+      return closeEvent === undefined ? { kind: 'unpaired', problem, evidence } : { kind: 'unpaired', problem, evidence, closeEvent };
+    },
+  };
+}

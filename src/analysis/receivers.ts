@@ -1,0 +1,238 @@
+// Question 2: what is this receiver, and does it outlive one run of the repeating code? Traces it back
+// to its origin: a variable's definition, a parameter through its call sites, a `this` field through its writes.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { calleeName, calleeObject, describeNode, isInside, line, memberName, memberPath, rootOf, unwrap } from './ast.js';
+import { assignmentsOf, definitionOf } from './bindings.js';
+import type { CallGraph } from './call-graph.js';
+import type { ClassNode, FileIndex } from './file-index.js';
+import { issuesRequest, type Frame, type RepeatingContexts } from './repeating-contexts.js';
+import { LONG_LIVED_MEMBERS, PER_REQUEST_NAMES, POOL_CHECKOUT_METHODS, POOL_NAME, PROCESS_STREAMS } from './vocabulary.js';
+
+export type Lifetime =
+  | { readonly kind: 'long-lived'; readonly what: string; readonly evidence: TSESTree.Node; readonly socket: boolean }
+  | { readonly kind: 'per-request'; readonly what: string; readonly evidence: TSESTree.Node }
+  | { readonly kind: 'unknown' };
+
+export interface Receivers {
+  /** How long the receiver of a registration at `at` lives, relative to the repeating `frame`. */
+  lifetimeOf(receiver: TSESTree.Node, frame: Frame, at: TSESTree.Node): Lifetime;
+}
+
+export interface ReceiverOptions {
+  /** Names or member paths that are always long-lived (`bus`, `this.events`). */
+  readonly longLivedReceivers: ReadonlySet<string>;
+}
+
+const UNKNOWN: Lifetime = { kind: 'unknown' };
+const MAX_DEPTH = 6;
+const GETTER_NAME = /^(get|find|lookup|current|shared|instance)/i;
+
+function longLived(what: string, evidence: TSESTree.Node, socket = false): Lifetime {
+  return { kind: 'long-lived', what, evidence, socket };
+}
+function perRequest(what: string, evidence: TSESTree.Node): Lifetime {
+  return { kind: 'per-request', what, evidence };
+}
+
+export function buildReceivers(
+  index: FileIndex,
+  graph: CallGraph,
+  contexts: RepeatingContexts,
+  options: ReceiverOptions,
+): Receivers {
+  const perRequestClasses = new Map<ClassNode, boolean>();
+  const isPerRequestClass = (cls: ClassNode): boolean => {
+    let known = perRequestClasses.get(cls);
+    if (known === undefined) {
+      known = index.news.some((expression) => graph.classOfValue(expression) === cls && contexts.frameOf(expression) !== null);
+      perRequestClasses.set(cls, known);
+    }
+    return known;
+  };
+
+  /** A value made anew by this expression: `new X()`, `http.request()`, `fs.createReadStream()`. */
+  const createsValue = (node: TSESTree.Node): boolean => {
+    const inner = unwrap(node);
+    if (inner.type === AST_NODE_TYPES.NewExpression) return true;
+    if (inner.type !== AST_NODE_TYPES.CallExpression) return false;
+    if (isPoolCheckout(inner)) return false;
+    const name = calleeName(inner);
+    return name !== null && name !== 'require' && !GETTER_NAME.test(name);
+  };
+
+  const isPoolCheckout = (call: TSESTree.CallExpression): boolean => {
+    const name = calleeName(call);
+    const object = calleeObject(call);
+    if (name === null || object === null || !POOL_CHECKOUT_METHODS.has(name)) return false;
+    const path = memberPath(object);
+    return path !== null && POOL_NAME.test(path.split('.').pop() ?? '');
+  };
+
+  const freshWriteIn = (writes: readonly TSESTree.Node[], frame: Frame, at: TSESTree.Node): TSESTree.Node | null =>
+    writes.find((write) => isInside(write, frame.node) && write.range[1] <= at.range[0] && createsValue(write)) ?? null;
+
+  const classify = (node: TSESTree.Node, frame: Frame, at: TSESTree.Node, depth: number): Lifetime => {
+    if (depth > MAX_DEPTH) return UNKNOWN;
+    const inner = unwrap(node);
+    const path = memberPath(inner);
+    if (path !== null && (options.longLivedReceivers.has(path) || options.longLivedReceivers.has(path.split('.')[0]!))) {
+      return longLived('configured as a long-lived receiver', inner);
+    }
+    switch (inner.type) {
+      case AST_NODE_TYPES.Identifier:
+        return classifyIdentifier(inner, frame, at, depth);
+      case AST_NODE_TYPES.ThisExpression: {
+        const cls = index.enclosingClass(index.enclosingFunction(inner));
+        if (cls && isPerRequestClass(cls)) return perRequest(`a ${cls.id?.name ?? 'class'} made per request`, cls);
+        return cls ? longLived(`this ${cls.id?.name ?? 'object'}, which outlives each run`, cls) : UNKNOWN;
+      }
+      case AST_NODE_TYPES.MemberExpression:
+        return classifyMember(inner, frame, at, depth);
+      case AST_NODE_TYPES.NewExpression:
+        return perRequest('created in this run', inner);
+      case AST_NODE_TYPES.CallExpression:
+        if (isPoolCheckout(inner)) return longLived('a pooled connection that is handed out again after this run', inner, true);
+        if (issuesRequest(index, inner) !== null) return perRequest('a request made in this run', inner);
+        return createsValue(inner) ? perRequest('created in this run', inner) : UNKNOWN;
+      default:
+        return UNKNOWN;
+    }
+  };
+
+  const classifyIdentifier = (node: TSESTree.Identifier, frame: Frame, at: TSESTree.Node, depth: number): Lifetime => {
+    const definition = definitionOf(index, node);
+    if (!definition) {
+      if (node.name === 'process') return longLived('an emitter that lives as long as the service', node);
+      return UNKNOWN;
+    }
+    const { variable } = definition;
+    if (definition.kind === 'import') {
+      return longLived(`${node.name}, a module-level emitter imported at line ${line(definition.node)}`, definition.node);
+    }
+    if (definition.kind !== 'variable' && definition.kind !== 'parameter') {
+      return definition.kind === 'catch' ? perRequest('an error of this run', definition.node) : UNKNOWN;
+    }
+    const writes = [...(definition.init ? [definition.init] : []), ...assignmentsOf(variable)];
+    const fresh = freshWriteIn(writes, frame, at);
+    if (fresh) return perRequest(`created in this run (line ${line(fresh)})`, fresh);
+
+    const declaredInside = isInside(definition.name, frame.node);
+    if (!declaredInside) {
+      const where = definition.scopeBlock.type === AST_NODE_TYPES.Program ? 'a module-level emitter' : 'declared outside the repeating code';
+      return longLived(`${where} (line ${line(definition.name)})`, definition.name, looksLikeSocket(node.name));
+    }
+    if (definition.kind === 'parameter') return classifyParameter(node, definition.node, definition.parameterIndex, definition.name, frame, depth);
+
+    // A local of this run: an alias of something else, or an element of a collection.
+    const declarator = definition.node as TSESTree.VariableDeclarator;
+    const loop = declarator.parent.parent;
+    if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.left === declarator.parent) {
+      const collection = classify(loop.right, frame, at, depth + 1);
+      if (collection.kind === 'long-lived') return longLived(`an element of ${collection.what}`, collection.evidence, collection.socket);
+      return collection;
+    }
+    if (declarator.id.type !== AST_NODE_TYPES.Identifier && declarator.init) {
+      // `const { socket } = res`: a destructured member.
+      if (LONG_LIVED_MEMBERS.has(node.name)) return longLived(LONG_LIVED_MEMBERS.get(node.name)!, declarator, node.name === 'socket' || node.name === 'connection');
+      return UNKNOWN;
+    }
+    const source = definition.init ?? writes.find((write) => write.range[1] <= at.range[0]);
+    return source ? classify(source, frame, at, depth + 1) : UNKNOWN;
+  };
+
+  const classifyParameter = (
+    node: TSESTree.Identifier,
+    fnNode: TSESTree.Node,
+    parameterIndex: number,
+    nameNode: TSESTree.Node,
+    frame: Frame,
+    depth: number,
+  ): Lifetime => {
+    const fn = index.functionByNode.get(fnNode);
+    const param = fn?.node.params[parameterIndex];
+    if (param && param.type !== AST_NODE_TYPES.Identifier && LONG_LIVED_MEMBERS.has(node.name) && nameNode !== param) {
+      // `({ socket }) => ...`
+      return longLived(LONG_LIVED_MEMBERS.get(node.name)!, nameNode, node.name === 'socket' || node.name === 'connection');
+    }
+    const reason = fn ? contexts.reasonOf(fn) : null;
+    if (fn && reason) {
+      if (reason.kind === 'socket-callback' && parameterIndex === 0) {
+        return longLived(`the '${reason.event ?? 'socket'}' event's socket, a keep-alive socket reused across requests`, reason.node, true);
+      }
+      if ((reason.kind === 'server-handler' || reason.kind === 'client-callback') && (reason.event === 'upgrade' || reason.event === 'connect') && parameterIndex === 1) {
+        return perRequest(`a socket dedicated to this '${reason.event}'`, reason.node);
+      }
+      if (reason.kind === 'server-handler' || reason.kind === 'route-handler' || reason.kind === 'client-callback' || reason.kind === 'recurring-event') {
+        return perRequest(`${node.name}, an object of this request`, fnNode);
+      }
+    }
+    // Any other function: what its callers in this file pass in.
+    if (fn) {
+      let sawPerRequest = false;
+      let sites = 0;
+      for (const site of graph.callSitesOf(fn)) {
+        const arg = site.arguments[parameterIndex];
+        if (!arg || arg.type === AST_NODE_TYPES.SpreadElement) continue;
+        sites++;
+        const siteFrame = contexts.frameOf(site) ?? frame;
+        const passed = classify(arg, siteFrame, site, depth + 1);
+        if (passed.kind === 'long-lived') {
+          const argument = describeNode(index.input.text, arg);
+          return longLived(`${passed.what}: ${argument}, passed in at line ${line(site)}`, site, passed.socket || looksLikeSocket(node.name));
+        }
+        if (passed.kind === 'per-request') sawPerRequest = true;
+      }
+      if (sites > 0 && sawPerRequest) return perRequest(`${node.name}, an object of this request`, fnNode);
+    }
+    if (PER_REQUEST_NAMES.has(node.name)) return perRequest(`${node.name}, an object of this request`, fnNode);
+    return UNKNOWN;
+  };
+
+  const classifyMember = (node: TSESTree.MemberExpression, frame: Frame, at: TSESTree.Node, depth: number): Lifetime => {
+    const name = memberName(node);
+    const object = unwrap(node.object);
+    if (object.type === AST_NODE_TYPES.ThisExpression && name !== null) {
+      const cls = index.enclosingClass(index.enclosingFunction(object));
+      const writes = cls ? (index.fieldWrites.get(cls)?.get(name) ?? []) : [];
+      const fresh = freshWriteIn(writes, frame, at);
+      if (fresh) return perRequest(`created in this run (line ${line(fresh)})`, fresh);
+      if (LONG_LIVED_MEMBERS.has(name) && !writes.some((write) => unwrap(write).type === AST_NODE_TYPES.NewExpression)) {
+        return longLived(LONG_LIVED_MEMBERS.get(name)!, writes[0] ?? node, name === 'socket' || name === 'connection');
+      }
+      if (cls && isPerRequestClass(cls)) {
+        // A per-request object's field lives as long as what was stored in it.
+        for (const write of writes) {
+          const stored = classify(write, contexts.frameOf(write) ?? frame, write, depth + 1);
+          if (stored.kind === 'long-lived') return longLived(`${stored.what}, stored in this.${name} at line ${line(write)}`, write, stored.socket);
+        }
+        return perRequest(`a field of ${cls.id?.name ?? 'an object'} made per request`, cls);
+      }
+      const owner = cls?.id?.name;
+      return longLived(
+        owner ? `a field of ${owner}, which outlives each run` : 'a field of a long-lived object',
+        writes[0] ?? node,
+        looksLikeSocket(name),
+      );
+    }
+    if (name !== null && PROCESS_STREAMS.has(name) && memberPath(object) === 'process') {
+      return longLived('a stream that lives as long as the service', node);
+    }
+    if (name !== null && LONG_LIVED_MEMBERS.has(name)) {
+      if (object.type === AST_NODE_TYPES.NewExpression) return perRequest('created in this run', object);
+      return longLived(LONG_LIVED_MEMBERS.get(name)!, node, name === 'socket' || name === 'connection');
+    }
+    const owner = classify(object, frame, at, depth + 1);
+    if (owner.kind === 'long-lived') return longLived(`a property of ${describeOwner(object)}, ${owner.what}`, owner.evidence, owner.socket);
+    return owner;
+  };
+
+  const describeOwner = (object: TSESTree.Node): string => memberPath(rootOf(object)) ?? 'an object';
+
+  return {
+    lifetimeOf: (receiver, frame, at) => classify(receiver, frame, at, 0),
+  };
+}
+
+function looksLikeSocket(name: string): boolean {
+  return /socket|^sock$|^conn(ection)?$/i.test(name);
+}

@@ -1,0 +1,169 @@
+// Recognises the calls that add and remove listeners, in every form of DESIGN.md's vocabulary,
+// including the hidden ones (`socket.setTimeout(ms, cb)`, `socket.connect(..., cb)`, `finished`, `events.once`).
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { calleeName, calleeObject, isFunctionLike, memberPath, staticString, unwrap } from './ast.js';
+import type { FunctionInfo } from './file-index.js';
+import { REGISTRATION_METHODS, REMOVAL_METHODS } from './vocabulary.js';
+
+export type RegistrationForm = 'method' | 'setTimeout' | 'connect' | 'finished' | 'events.once' | 'events.on';
+
+export interface EventName {
+  /** The event's name when static (`'close'`), or the path of a constant (`@events.errorMonitor`). */
+  readonly value: string | null;
+  /** How the event reads in messages. */
+  readonly text: string;
+}
+
+export interface Registration {
+  readonly call: TSESTree.CallExpression;
+  readonly form: RegistrationForm;
+  /** The method as written (`on`, `once`, `setTimeout`, `finished`). */
+  readonly method: string;
+  readonly once: boolean;
+  readonly receiver: TSESTree.Node;
+  readonly event: EventName;
+  readonly handler: TSESTree.Node | null;
+  /** The options object of `addEventListener`/`events.once`, where `{ signal }` and `{ once }` live. */
+  readonly options: TSESTree.Node | null;
+  readonly fn: FunctionInfo | null;
+}
+
+export interface Removal {
+  readonly call: TSESTree.CallExpression;
+  readonly receiver: TSESTree.Node;
+  readonly event: EventName;
+  readonly handler: TSESTree.Node;
+  readonly fn: FunctionInfo | null;
+}
+
+export interface RemoveAll {
+  readonly call: TSESTree.CallExpression;
+  readonly receiver: TSESTree.Node;
+  readonly event: EventName | null;
+  readonly fn: FunctionInfo | null;
+}
+
+/** Module functions that register on their first argument: `finished(s, cb)`, `once(e, 'x')`, `on(e, 'x')`. */
+export interface ModuleFunctionResolver {
+  (call: TSESTree.CallExpression): { module: string; name: string } | null;
+}
+
+const TIMER_NAMESPACES = new Set(['globalThis', 'global', 'window', 'self', 'timers']);
+const SOCKET_NAME = /(^|\.)(s|sock|socket|conn|tlsSocket|netSocket|rawSocket|_socket)$|Socket$/;
+
+export function eventName(node: TSESTree.Node | undefined): EventName {
+  if (!node) return { value: null, text: '?' };
+  const value = staticString(node);
+  if (value !== null) return { value, text: value };
+  const path = memberPath(node);
+  if (path !== null) return { value: `@${path.replace(/^(events|EventEmitter)\./, '')}`, text: path };
+  return { value: null, text: 'a computed event' };
+}
+
+function objectProperty(options: TSESTree.Node | undefined, name: string): TSESTree.Node | null {
+  if (!options) return null;
+  const inner = unwrap(options);
+  if (inner.type !== AST_NODE_TYPES.ObjectExpression) return null;
+  for (const property of inner.properties) {
+    if (property.type !== AST_NODE_TYPES.Property) continue;
+    if (!property.computed && property.key.type === AST_NODE_TYPES.Identifier && property.key.name === name) {
+      return property.value;
+    }
+  }
+  return null;
+}
+
+export function optionValue(options: TSESTree.Node | null, name: string): TSESTree.Node | null {
+  return options ? objectProperty(options, name) : null;
+}
+
+function isEventArgument(node: TSESTree.Node | undefined): boolean {
+  if (!node || node.type === AST_NODE_TYPES.SpreadElement) return false;
+  const inner = unwrap(node);
+  return inner.type !== AST_NODE_TYPES.ObjectExpression && !isFunctionLike(inner);
+}
+
+export function matchRegistration(
+  call: TSESTree.CallExpression,
+  fn: FunctionInfo | null,
+  resolveModuleFunction: ModuleFunctionResolver,
+): Registration | null {
+  const name = calleeName(call);
+  if (name === null) return null;
+  const receiver = calleeObject(call);
+  const args = call.arguments;
+
+  if (receiver) {
+    const method = REGISTRATION_METHODS.get(name);
+    if (method && args.length >= 2 && isEventArgument(args[0]) && args[1]?.type !== AST_NODE_TYPES.SpreadElement) {
+      const options = args[2] ?? null;
+      const onceOption = optionValue(options, 'once');
+      const once =
+        method.once ||
+        (name === 'addEventListener' &&
+          onceOption !== null &&
+          onceOption.type === AST_NODE_TYPES.Literal &&
+          onceOption.value === true);
+      return { call, form: 'method', method: name, once, receiver, event: eventName(args[0]), handler: args[1] ?? null, options, fn };
+    }
+    // `socket.setTimeout(ms, cb)` is `socket.once('timeout', cb)`; the global timer is not a registration.
+    if (name === 'setTimeout' && args.length === 2 && isFunctionOrReference(args[1])) {
+      const root = memberPath(receiver);
+      if (root === null || !TIMER_NAMESPACES.has(root)) {
+        return { call, form: 'setTimeout', method: 'setTimeout', once: true, receiver, event: { value: 'timeout', text: 'timeout' }, handler: args[1] ?? null, options: null, fn };
+      }
+    }
+    // `socket.connect(port, host, cb)` is `socket.once('connect', cb)`.
+    if (name === 'connect' && args.length >= 2 && isFunctionLike(args[args.length - 1])) {
+      const path = memberPath(receiver);
+      if (path !== null && SOCKET_NAME.test(path)) {
+        return { call, form: 'connect', method: 'connect', once: true, receiver, event: { value: 'connect', text: 'connect' }, handler: args[args.length - 1] ?? null, options: null, fn };
+      }
+    }
+  }
+
+  const moduleFunction = resolveModuleFunction(call);
+  if (moduleFunction && args[0] && args[0].type !== AST_NODE_TYPES.SpreadElement) {
+    const { module, name: exported } = moduleFunction;
+    if ((module === 'stream' || module === 'stream/promises') && exported === 'finished' && args.length >= 1) {
+      const handler = module === 'stream' ? (args.find((a, i) => i > 0 && isFunctionLike(a)) ?? null) : null;
+      return { call, form: 'finished', method: 'finished', once: true, receiver: args[0], event: { value: 'finish', text: 'finish/end/error/close' }, handler, options: args[1] && !isFunctionLike(args[1]) ? args[1] : null, fn };
+    }
+    if (module === 'events' && (exported === 'once' || exported === 'on') && args.length >= 2 && isEventArgument(args[1])) {
+      return {
+        call,
+        form: exported === 'once' ? 'events.once' : 'events.on',
+        method: `events.${exported}`,
+        once: exported === 'once',
+        receiver: args[0],
+        event: eventName(args[1]),
+        handler: null,
+        options: args[2] ?? null,
+        fn,
+      };
+    }
+  }
+  return null;
+}
+
+function isFunctionOrReference(node: TSESTree.Node | undefined): boolean {
+  if (!node || node.type === AST_NODE_TYPES.SpreadElement) return false;
+  const inner = unwrap(node);
+  return isFunctionLike(inner) || memberPath(inner) !== null || inner.type === AST_NODE_TYPES.CallExpression;
+}
+
+export function matchRemoval(call: TSESTree.CallExpression, fn: FunctionInfo | null): Removal | null {
+  const name = calleeName(call);
+  const receiver = calleeObject(call);
+  if (name === null || receiver === null || !REMOVAL_METHODS.has(name)) return null;
+  const [event, handler] = call.arguments;
+  if (!event || !handler || handler.type === AST_NODE_TYPES.SpreadElement || !isEventArgument(event)) return null;
+  return { call, receiver, event: eventName(event), handler, fn };
+}
+
+export function matchRemoveAll(call: TSESTree.CallExpression, fn: FunctionInfo | null): RemoveAll | null {
+  const receiver = calleeObject(call);
+  if (receiver === null || calleeName(call) !== 'removeAllListeners') return null;
+  const [event] = call.arguments;
+  return { call, receiver, event: event ? eventName(event) : null, fn };
+}

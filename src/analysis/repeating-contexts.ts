@@ -1,0 +1,542 @@
+// Question 1: where does this code run, and how often? Seeds the repeating contexts (request handlers,
+// routes, client callbacks, timers, recurring events, re-entered paths, request issuers), then propagates
+// them into nested functions and into the functions those call; one-time setup code stops the spread.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { calleeName, calleeObject, isFunctionLike, isInside, isLoopNode, line, memberPath, staticString, unwrap } from './ast.js';
+import { bindingKey } from './bindings.js';
+import type { CallGraph } from './call-graph.js';
+import { resolveModuleCall, type FileIndex, type FunctionInfo } from './file-index.js';
+import { findRegistryGuard } from './guards.js';
+import type { Registration } from './registrations.js';
+import {
+  CLIENT_REQUEST_EVENTS,
+  CONNECTION_EVENTS,
+  CONNECTION_SERVER_MODULES,
+  HTTP_SERVER_MODULES,
+  NEST_HANDLER_DECORATORS,
+  NEST_PER_REQUEST_INTERFACES,
+  PER_REQUEST_HOOKS,
+  RECURRING_EVENTS,
+  REQUEST_LIBRARIES,
+  REQUEST_LIBRARY_METHODS,
+  ROUTE_HANDLER_PROPERTIES,
+  ROUTE_METHODS,
+  ROUTER_NAME,
+  SERVER_FACTORY_NAMES,
+  SERVER_OR_CLIENT_EVENTS,
+  SERVER_REQUEST_EVENTS,
+  TEST_FUNCTIONS,
+} from './vocabulary.js';
+
+export type RepeatKind =
+  | 'server-handler'
+  | 'route-handler'
+  | 'client-callback'
+  | 'socket-callback'
+  | 'interval'
+  | 'recurring-event'
+  | 'reentered'
+  | 'issues-request'
+  | 'called-from'
+  | 'configured'
+  | 'inherited'
+  | 'loop';
+
+export interface RepeatReason {
+  readonly kind: RepeatKind;
+  /** What runs repeatedly and why, for messages: "the request handler of http.createServer". */
+  readonly what: string;
+  /** The node that makes it repeat; messages cite its line. */
+  readonly node: TSESTree.Node;
+  /** For `called-from` and `inherited`: the reason of the caller or the enclosing function. */
+  readonly via: RepeatReason | null;
+  /** For seeds on event listeners: the event, so parameters can be read (`'socket'` passes the socket). */
+  readonly event?: string;
+}
+
+/** The run that repeats around a registration: a function (with its repeating ancestors) or a loop. */
+export interface Frame {
+  readonly node: TSESTree.Node;
+  readonly fn: FunctionInfo | null;
+  readonly reason: RepeatReason;
+}
+
+export interface RepeatingContexts {
+  reasonOf(fn: FunctionInfo): RepeatReason | null;
+  /** Why a function never repeats (a constructor, a setup function, a connection callback), or null. */
+  barrierOf(fn: FunctionInfo): string | null;
+  frameOf(node: TSESTree.Node): Frame | null;
+}
+
+export interface RepeatOptions {
+  readonly perRequestFunctions: ReadonlySet<string>;
+  readonly setupFunctions: ReadonlySet<string>;
+}
+
+/** Kinds that run as often as their enclosing run, so the frame widens to the enclosing repeating function. */
+const WIDENING: ReadonlySet<RepeatKind> = new Set([
+  'inherited', 'client-callback', 'socket-callback', 'issues-request', 'server-handler', 'route-handler', 'called-from', 'configured',
+]);
+
+const PROMISE_CALLBACK_METHODS = new Set(['then', 'catch', 'finally']);
+const CLIENT_REQUEST_NAME = /^(req|request|clientRequest|proxyReq|upstream|outgoing|creq)$/i;
+const SERVER_NAME = /server|srv|app|proxy|wss|io$/i;
+
+function isTimerGlobal(index: FileIndex, call: TSESTree.CallExpression, name: string): boolean {
+  const callee = unwrap(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) {
+    if (callee.name !== name) return index.moduleOf(callee.name, callee) === `timers#${name}`;
+    return !index.variableOf.get(callee)?.defs.length || index.moduleOf(name, callee) === `timers#${name}`;
+  }
+  if (callee.type === AST_NODE_TYPES.MemberExpression && calleeName(call) === name) {
+    const path = memberPath(callee.object);
+    return path === 'globalThis' || path === 'global' || path === 'window' || path === 'timers';
+  }
+  return false;
+}
+
+/** Does this call send one HTTP request (so its enclosing function runs once per request)? */
+export function issuesRequest(index: FileIndex, call: TSESTree.CallExpression): string | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) {
+    const spec = index.moduleOf(callee.name, callee);
+    if (callee.name === 'fetch' && (spec === null || spec === 'node-fetch' || spec === 'undici#fetch' || spec === 'cross-fetch')) {
+      if (spec !== null || !index.variableOf.get(callee)?.defs.length) return 'fetch';
+    }
+    if (spec !== null) {
+      const [module, exported] = spec.split('#');
+      if (module && REQUEST_LIBRARIES.has(module) && (exported === undefined || REQUEST_LIBRARY_METHODS.has(exported))) {
+        return callee.name;
+      }
+      if ((module === 'http' || module === 'https') && (exported === 'request' || exported === 'get')) return callee.name;
+    }
+    return null;
+  }
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+  const name = calleeName(call);
+  if (name === null) return null;
+  const resolved = resolveModuleCall(index, call);
+  if (resolved && (resolved.module === 'http' || resolved.module === 'https') && (name === 'request' || name === 'get')) {
+    return `${resolved.module}.${name}`;
+  }
+  if (resolved && REQUEST_LIBRARIES.has(resolved.module) && REQUEST_LIBRARY_METHODS.has(name)) return `${resolved.module}.${name}`;
+  if (name === 'request') return `${memberPath(callee.object) ?? '…'}.request`;
+  return null;
+}
+
+function describeCallee(index: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string {
+  const text = index.input.text.slice(call.callee.range[0], call.callee.range[1]).replace(/\s+/g, '');
+  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+}
+
+function routePath(call: TSESTree.CallExpression): string {
+  const first = call.arguments[0];
+  const path = first ? staticString(first) : null;
+  return path === null ? '' : `'${path}'`;
+}
+
+export function buildRepeatingContexts(
+  index: FileIndex,
+  graph: CallGraph,
+  options: RepeatOptions,
+): RepeatingContexts {
+  const reasons = new Map<FunctionInfo, RepeatReason>();
+  const barriers = new Map<FunctionInfo, string>();
+  const seeds: [FunctionInfo, RepeatReason][] = [];
+
+  const seed = (ref: TSESTree.Node | undefined, reason: Omit<RepeatReason, 'via'>): void => {
+    if (!ref || ref.type === AST_NODE_TYPES.SpreadElement) return;
+    for (const fn of graph.resolveFunctionRef(ref)) seeds.push([fn, { ...reason, via: null }]);
+  };
+  const bar = (ref: TSESTree.Node | undefined, why: string): void => {
+    if (!ref || ref.type === AST_NODE_TYPES.SpreadElement) return;
+    for (const fn of graph.resolveFunctionRef(ref)) barriers.set(fn, why);
+  };
+  const functionArgs = (call: TSESTree.CallExpression | TSESTree.NewExpression): TSESTree.Node[] =>
+    call.arguments.filter((arg) => arg.type !== AST_NODE_TYPES.SpreadElement && (isFunctionLike(arg) || graph.resolveFunctionRef(arg).length > 0));
+
+  // Barriers by shape: constructors and configured setup functions.
+  for (const fn of index.functions) {
+    if (fn.isConstructor) barriers.set(fn, 'a constructor');
+    else if (fn.name !== null && options.setupFunctions.has(fn.name)) barriers.set(fn, `a setup function (${fn.name})`);
+  }
+
+  const seedFromServerFactory = (call: TSESTree.CallExpression | TSESTree.NewExpression): void => {
+    const resolved = resolveModuleCall(index, call);
+    if (!resolved) return;
+    const isFactory = SERVER_FACTORY_NAMES.has(resolved.name) || (call.type === AST_NODE_TYPES.NewExpression && resolved.name === 'Server');
+    if (!isFactory) return;
+    const what = describeCallee(index, call);
+    if (HTTP_SERVER_MODULES.has(resolved.module)) {
+      for (const arg of functionArgs(call)) seed(arg, { kind: 'server-handler', what: `the request handler of ${what}`, node: call });
+    } else if (CONNECTION_SERVER_MODULES.has(resolved.module)) {
+      for (const arg of functionArgs(call)) bar(arg, `a connection callback of ${what}, which runs once per new socket`);
+    }
+  };
+
+  for (const call of index.news) seedFromServerFactory(call);
+  const registrationByCall = new Map(index.registrations.map((registration) => [registration.call, registration]));
+
+  for (const call of index.calls) {
+    seedFromServerFactory(call);
+    const name = calleeName(call);
+    const object = calleeObject(call);
+
+    // Client request callbacks: `https.request(options, res => ...)`.
+    const resolved = resolveModuleCall(index, call);
+    if (resolved && (resolved.module === 'http' || resolved.module === 'https') && (resolved.name === 'request' || resolved.name === 'get')) {
+      for (const arg of functionArgs(call)) {
+        seed(arg, { kind: 'client-callback', what: `the response callback of ${describeCallee(index, call)}`, node: call });
+      }
+    }
+
+    // Timers.
+    if (isTimerGlobal(index, call, 'setInterval')) {
+      seed(call.arguments[0], { kind: 'interval', what: 'a setInterval callback', node: call });
+    }
+    if (isTimerGlobal(index, call, 'setTimeout') || isTimerGlobal(index, call, 'setImmediate')) {
+      const target = call.arguments[0];
+      if (target && target.type !== AST_NODE_TYPES.SpreadElement && !isFunctionLike(target)) {
+        for (const fn of graph.resolveFunctionRef(target)) {
+          if (isInside(call, fn.node)) seeds.push([fn, { kind: 'reentered', what: `${fn.displayName}, which reschedules itself`, node: call, via: null }]);
+        }
+      }
+    }
+
+    // Test bodies are not request paths.
+    const testRoot = memberPath(unwrap(call.callee))?.split('.')[0];
+    if (testRoot !== undefined && TEST_FUNCTIONS.has(testRoot)) {
+      for (const arg of call.arguments) if (isFunctionLike(arg)) bar(arg, 'a test body');
+    }
+
+    if (name === null || object === null) continue;
+
+    // Routes and middleware: Express/Router/Koa/Fastify shorthand.
+    if (ROUTE_METHODS.has(name)) {
+      const objectPath = memberPath(object) ?? (object.type === AST_NODE_TYPES.CallExpression ? memberPath(object.callee) : null);
+      const lastName = objectPath?.split('.').pop() ?? '';
+      const handlers = functionArgs(call);
+      const looksLikeRoute =
+        ROUTER_NAME.test(lastName) ||
+        (objectPath?.split('.')[0] !== undefined && ROUTER_NAME.test(objectPath.split('.')[0]!) && objectPath.includes('route')) ||
+        handlers.some((h) => {
+          const fn = graph.resolveFunctionRef(h)[0];
+          const first = fn?.node.params[0];
+          return first?.type === AST_NODE_TYPES.Identifier && /^(req|request|ctx)$/.test(first.name);
+        });
+      if (looksLikeRoute && handlers.length > 0) {
+        const path = routePath(call);
+        for (const handler of handlers) {
+          seed(handler, { kind: 'route-handler', what: `the ${name === 'use' ? 'middleware' : 'route handler'} of ${lastName || 'app'}.${name}(${path})`, node: call });
+        }
+      }
+    }
+    // `route({ method, url, handler })` (Fastify), `server.route({ handler })` or `options: { handler }` (Hapi).
+    if (name === 'route') {
+      for (const arg of call.arguments) seedRouteObjects(arg, call);
+    }
+    if ((name === 'addHook' || name === 'ext') && call.arguments.length >= 2) {
+      const hook = staticString(call.arguments[0]);
+      if (hook !== null && PER_REQUEST_HOOKS.has(hook)) {
+        for (const handler of functionArgs(call)) seed(handler, { kind: 'route-handler', what: `the '${hook}' hook`, node: call });
+      }
+    }
+
+    // Listeners that are themselves request paths, or connection setup.
+    const registration = registrationByCall.get(call);
+    if (registration && registration.form === 'method' && registration.event.value !== null && registration.handler) {
+      seedFromListener(registration);
+    }
+  }
+
+  function seedRouteObjects(arg: TSESTree.Node, call: TSESTree.CallExpression): void {
+    const inner = unwrap(arg);
+    if (inner.type === AST_NODE_TYPES.ArrayExpression) {
+      for (const element of inner.elements) if (element) seedRouteObjects(element, call);
+      return;
+    }
+    if (inner.type !== AST_NODE_TYPES.ObjectExpression) return;
+    for (const property of inner.properties) {
+      if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier) continue;
+      const key = property.key.name;
+      if (ROUTE_HANDLER_PROPERTIES.has(key)) {
+        const values = unwrap(property.value).type === AST_NODE_TYPES.ArrayExpression ? (unwrap(property.value) as TSESTree.ArrayExpression).elements : [property.value];
+        for (const value of values) if (value) seed(value, { kind: 'route-handler', what: `the route ${key}`, node: call });
+      } else if (key === 'options' || key === 'config') {
+        seedRouteObjects(property.value, call);
+      }
+    }
+  }
+
+  function seedFromListener(registration: Registration): void {
+    const event = registration.event.value!;
+    const handler = registration.handler!;
+    const receiverText = memberPath(registration.receiver) ?? 'an emitter';
+    const call = registration.call;
+    if (SERVER_REQUEST_EVENTS.has(event)) {
+      seed(handler, { kind: 'server-handler', what: `the '${event}' listener of ${receiverText}`, node: call, event });
+    } else if (SERVER_OR_CLIENT_EVENTS.has(event)) {
+      const last = receiverText.split('.').pop() ?? '';
+      if (CLIENT_REQUEST_NAME.test(last) || isClientRequestValue(registration.receiver)) {
+        seed(handler, { kind: 'client-callback', what: `the '${event}' listener of ${receiverText}`, node: call, event });
+      } else if (SERVER_NAME.test(last)) {
+        seed(handler, { kind: 'server-handler', what: `the '${event}' listener of ${receiverText}`, node: call, event });
+      }
+    } else if (CLIENT_REQUEST_EVENTS.has(event)) {
+      seed(handler, { kind: event === 'socket' ? 'socket-callback' : 'client-callback', what: `the '${event}' listener of ${receiverText}`, node: call, event });
+    } else if (CONNECTION_EVENTS.has(event)) {
+      bar(handler, `a '${event}' listener, which runs once per new socket`);
+    }
+    if (RECURRING_EVENTS.has(event) && !registration.once && !SERVER_REQUEST_EVENTS.has(event)) {
+      seed(handler, { kind: 'recurring-event', what: `the '${event}' listener of ${receiverText}`, node: call, event });
+    }
+  }
+
+  function isClientRequestValue(node: TSESTree.Node): boolean {
+    const inner = unwrap(node);
+    if (inner.type === AST_NODE_TYPES.CallExpression) return issuesRequest(index, inner) !== null;
+    if (inner.type === AST_NODE_TYPES.Identifier) {
+      const variable = index.variableOf.get(inner);
+      const def = variable?.defs[0];
+      if (def?.type === 'Variable') {
+        const init = (def.node as TSESTree.VariableDeclarator).init;
+        return init ? isClientRequestValue(init) : false;
+      }
+    }
+    return false;
+  }
+
+  // NestJS handlers and middleware, and functions configured as per request.
+  for (const fn of index.functions) {
+    for (const decorator of fn.decorators) {
+      const expression = unwrap(decorator.expression);
+      const decoratorName =
+        expression.type === AST_NODE_TYPES.CallExpression ? calleeName(expression) : expression.type === AST_NODE_TYPES.Identifier ? expression.name : null;
+      if (decoratorName !== null && NEST_HANDLER_DECORATORS.has(decoratorName)) {
+        seeds.push([fn, { kind: 'route-handler', what: `the @${decoratorName}() handler ${fn.displayName}`, node: decorator, via: null }]);
+      }
+    }
+    const cls = fn.classNode;
+    if (cls && fn.name !== null) {
+      for (const implemented of cls.implements) {
+        const interfaceName = memberPath(implemented.expression)?.split('.').pop();
+        if (interfaceName !== undefined && NEST_PER_REQUEST_INTERFACES.get(interfaceName) === fn.name) {
+          seeds.push([fn, { kind: 'route-handler', what: `${fn.displayName} of a ${interfaceName}`, node: implemented, via: null }]);
+        }
+      }
+    }
+    if (fn.name !== null && options.perRequestFunctions.has(fn.name)) {
+      seeds.push([fn, { kind: 'configured', what: `${fn.displayName}, configured as a per-request function`, node: fn.node, via: null }]);
+    }
+  }
+
+  // Functions that send a request run once per request, and so does the promise wrapper around the send.
+  for (const call of index.calls) {
+    const sent = issuesRequest(index, call);
+    if (sent === null) continue;
+    let fn = index.enclosingFunction(call);
+    for (let hops = 0; fn && hops < 3; hops++) {
+      seeds.push([fn, { kind: 'issues-request', what: `${fn.displayName}, which sends a request (${sent})`, node: call, via: null }]);
+      const parent = fn.node.parent;
+      const wrapsPromise =
+        (parent.type === AST_NODE_TYPES.NewExpression && memberPath(parent.callee) === 'Promise') ||
+        (parent.type === AST_NODE_TYPES.CallExpression && PROMISE_CALLBACK_METHODS.has(calleeName(parent) ?? ''));
+      if (!wrapsPromise) break;
+      fn = fn.parent;
+    }
+  }
+
+  // Re-entered paths: a function reached again from its own callbacks (reconnect) or by recursion.
+  seedCycles();
+
+  function seedCycles(): void {
+    const edges = new Map<FunctionInfo, { to: FunctionInfo; via: TSESTree.Node | null }[]>();
+    for (const fn of index.functions) {
+      const out: { to: FunctionInfo; via: TSESTree.Node | null }[] = [];
+      for (const child of graph.childrenOf(fn)) out.push({ to: child, via: null });
+      for (const call of fn.calls) for (const callee of graph.calleesOf(call)) out.push({ to: callee, via: call });
+      edges.set(fn, out);
+    }
+    // Tarjan's strongly connected components, iteratively.
+    const order = new Map<FunctionInfo, number>();
+    const low = new Map<FunctionInfo, number>();
+    const onStack = new Set<FunctionInfo>();
+    const stack: FunctionInfo[] = [];
+    const components: FunctionInfo[][] = [];
+    let counter = 0;
+    for (const start of index.functions) {
+      if (order.has(start)) continue;
+      const work: { fn: FunctionInfo; edge: number }[] = [{ fn: start, edge: 0 }];
+      order.set(start, counter);
+      low.set(start, counter++);
+      stack.push(start);
+      onStack.add(start);
+      while (work.length > 0) {
+        const top = work[work.length - 1]!;
+        const out = edges.get(top.fn) ?? [];
+        if (top.edge < out.length) {
+          const next = out[top.edge++]!.to;
+          if (!order.has(next)) {
+            order.set(next, counter);
+            low.set(next, counter++);
+            stack.push(next);
+            onStack.add(next);
+            work.push({ fn: next, edge: 0 });
+          } else if (onStack.has(next)) {
+            low.set(top.fn, Math.min(low.get(top.fn)!, order.get(next)!));
+          }
+          continue;
+        }
+        work.pop();
+        if (work.length > 0) {
+          const parent = work[work.length - 1]!.fn;
+          low.set(parent, Math.min(low.get(parent)!, low.get(top.fn)!));
+        }
+        if (low.get(top.fn) === order.get(top.fn)) {
+          const component: FunctionInfo[] = [];
+          let member: FunctionInfo;
+          do {
+            member = stack.pop()!;
+            onStack.delete(member);
+            component.push(member);
+          } while (member !== top.fn);
+          components.push(component);
+        }
+      }
+    }
+    for (const component of components) {
+      const members = new Set(component);
+      for (const from of component) {
+        for (const edge of edges.get(from) ?? []) {
+          if (edge.via === null || !members.has(edge.to)) continue;
+          if (component.length === 1 && edge.to !== from) continue;
+          seeds.push([edge.to, { kind: 'reentered', what: `${edge.to.displayName}, which is entered again from inside itself`, node: edge.via, via: null }]);
+        }
+      }
+    }
+  }
+
+  // Propagate: seeds first (own reasons win), then nested functions and callees, breadth first.
+  const queue: FunctionInfo[] = [];
+  for (const [fn, reason] of seeds) {
+    if (barriers.has(fn) || reasons.has(fn)) continue;
+    reasons.set(fn, reason);
+    queue.push(fn);
+  }
+  for (let head = 0; head < queue.length; head++) {
+    const fn = queue[head]!;
+    const reason = reasons.get(fn)!;
+    for (const child of graph.childrenOf(fn)) {
+      if (barriers.has(child) || reasons.has(child)) continue;
+      reasons.set(child, { kind: 'inherited', what: reason.what, node: reason.node, via: reason });
+      queue.push(child);
+    }
+    for (const call of fn.calls) {
+      for (const callee of graph.calleesOf(call)) {
+        if (barriers.has(callee) || reasons.has(callee) || callee === fn) continue;
+        if (isCallGuarded(call, fn)) continue;
+        reasons.set(callee, { kind: 'called-from', what: fn.displayName, node: call, via: reason });
+        queue.push(callee);
+      }
+    }
+  }
+
+  /** `if (!seen.has(res.socket)) track(res.socket)`: the guard at the call site keeps the callee from repeating per emitter. */
+  function isCallGuarded(call: TSESTree.CallExpression, caller: FunctionInfo): boolean {
+    for (const arg of call.arguments) {
+      const key = bindingKey(index, arg);
+      if (key !== null && findRegistryGuard(index, call, key, caller.node)) return true;
+    }
+    return false;
+  }
+
+  const frameCache = new Map<FunctionInfo, Frame>();
+  const functionFrame = (fn: FunctionInfo): Frame | null => {
+    const cached = frameCache.get(fn);
+    if (cached) return cached;
+    const reason = reasons.get(fn);
+    if (!reason) return null;
+    let outer = fn;
+    let outerReason = reason;
+    while (WIDENING.has(outerReason.kind) && outer.parent && reasons.has(outer.parent)) {
+      outer = outer.parent;
+      outerReason = reasons.get(outer)!;
+    }
+    const frame: Frame = { node: outer.node, fn: outer, reason };
+    frameCache.set(fn, frame);
+    return frame;
+  };
+
+  return {
+    reasonOf: (fn) => reasons.get(fn) ?? null,
+    barrierOf: (fn) => barriers.get(fn) ?? null,
+    frameOf(node) {
+      const fn = index.enclosingFunction(node);
+      if (fn) {
+        const frame = functionFrame(fn);
+        if (frame) return frame;
+      }
+      // Outside any repeating function, only a loop that runs without bound repeats.
+      let current = index.parents.get(node);
+      while (current && current !== fn?.node) {
+        if (isLoopNode(current) && isUnboundedLoop(current)) {
+          return { node: current, fn, reason: { kind: 'loop', what: 'a loop without bound', node: current, via: null } };
+        }
+        current = index.parents.get(current);
+      }
+      return null;
+    },
+  };
+}
+
+function isUnboundedLoop(loop: TSESTree.Node): boolean {
+  switch (loop.type) {
+    case AST_NODE_TYPES.WhileStatement:
+    case AST_NODE_TYPES.DoWhileStatement:
+      return true;
+    case AST_NODE_TYPES.ForStatement:
+      return loop.test === null;
+    case AST_NODE_TYPES.ForOfStatement:
+      return loop.await;
+    default:
+      return false;
+  }
+}
+
+/** The phrase for how often a reason runs, the chain of calls that makes it repeat, and the line that does. */
+export function describeRepeat(reason: RepeatReason): { often: string; detail: string; line: number } {
+  const root = skipInherited(reason);
+  let seedReason = root;
+  while (seedReason.kind === 'called-from' && seedReason.via) seedReason = skipInherited(seedReason.via);
+  const often =
+    seedReason.kind === 'recurring-event' && seedReason.event ? `on every '${seedReason.event}' event` : OFTEN[seedReason.kind];
+  return { often, detail: chain(root, 0), line: line(root.node) };
+}
+
+function skipInherited(reason: RepeatReason): RepeatReason {
+  let current = reason;
+  while (current.kind === 'inherited' && current.via) current = current.via;
+  return current;
+}
+
+function chain(reason: RepeatReason, hops: number): string {
+  if (reason.kind !== 'called-from' || !reason.via) return `${reason.what} (line ${line(reason.node)})`;
+  const caller = skipInherited(reason.via);
+  const from = caller.kind === 'called-from' && hops < 1 ? `${reason.what}, which is ${chain(caller, hops + 1)}` : caller.kind === 'called-from' ? reason.what : chain(caller, hops + 1);
+  return `called at line ${line(reason.node)} from ${from}`;
+}
+
+const OFTEN: Record<RepeatKind, string> = {
+  'server-handler': 'once per request',
+  'route-handler': 'once per request',
+  'client-callback': 'once per request',
+  'socket-callback': 'once per request',
+  'issues-request': 'once per request',
+  configured: 'once per request',
+  interval: 'on every timer tick',
+  'recurring-event': 'on every event',
+  reentered: 'every time it is re-entered (e.g. on every reconnect)',
+  loop: 'on every loop iteration',
+  'called-from': 'once per request',
+  inherited: 'once per request',
+};

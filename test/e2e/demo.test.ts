@@ -1,0 +1,169 @@
+// Runs the built `listener-leak` bin as a user would (`npm test` builds first) and checks its output and exit codes.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = join(root, 'dist', 'src', 'cli', 'index.js');
+const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
+
+interface Run {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(...args: string[]): Run {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does).`);
+  const result = spawnSync(process.execPath, [bin, ...args], {
+    cwd: root,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1' },
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** `file:line` of every finding heading the demo printed, e.g. `src/rpc-connection-manager.js:28`. */
+function findingLocations(stdout: string): string[] {
+  return [...stdout.matchAll(/^(\S+):(\d+):\d+ {2}\S/gm)].map(([, file = '', line = '']) => {
+    const fromExample = file.replace(/\\/g, '/').replace(/^.*examples\/rpc-service\//, '');
+    return `${fromExample}:${line}`;
+  });
+}
+
+function writeTree(dir: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(dir, path)), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+}
+
+// Where the example service leaks (see examples/rpc-service/README.md).
+const EXPECTED_FINDINGS = [
+  'src/rpc-connection-manager.js:28', // socket.on('close') in trackConnection, called for every response
+  'src/rpc-connection-manager.js:32', // socket.on('error'), same
+  'src/rpc-connection-manager.js:36', // socket.on('data'), same
+  'src/websocket-client.js:40', // process.on('SIGINT') in connect(), re-entered by every reconnect
+];
+
+describe('listener-leak demo (the bundled example)', () => {
+  let run: Run;
+  beforeAll(() => {
+    run = cli('demo');
+  });
+
+  it('exits 0 and prints a heading naming the example', () => {
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^listener-leak \S+: examples\/rpc-service with listener-leak\/recommended\n/);
+  });
+
+  it('reports the connection tracker and the SIGINT handler with file:line, rule, message and code', () => {
+    expect(findingLocations(run.stdout)).toEqual(EXPECTED_FINDINGS);
+    expect(run.stdout).toMatch(
+      /^examples\/rpc-service\/src\/rpc-connection-manager\.js:28:\d+ {2}error {2}listener-leak\/no-per-request-listener$/m,
+    );
+    expect(run.stdout).toMatch(/^ {2}> 26 \| {5}socket\.on\('close', \(\) => \{$/m);
+    expect(run.stdout).toMatch(/^ {2}> 40 \| {5}process\.on\('SIGINT'/m);
+    expect(run.stdout).toMatch(/^4 findings in 2 files \(4 files linted\)$/m);
+  });
+
+  it('reports nothing else: listeners on req, res, new WebSockets, incoming connections, startup code', () => {
+    for (const location of findingLocations(run.stdout)) expect(EXPECTED_FINDINGS).toContain(location);
+  });
+});
+
+describe('listener-leak demo <dir>', () => {
+  let scratch: string;
+  beforeAll(() => {
+    scratch = mkdtempSync(join(tmpdir(), 'listener-leak-demo-'));
+  });
+  afterAll(() => {
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  it('lints every JS and TS flavour, skips node_modules, and exits 0 when nothing is found', () => {
+    const dir = join(scratch, 'clean');
+    writeTree(dir, {
+      'a.js': 'export const a = 1;\n',
+      'b.mjs': 'export default async function b() { await null; }\n',
+      'c.cjs': "const path = require('node:path');\nmodule.exports = path.sep;\n",
+      'd.jsx': 'export const D = () => <div className="d" />;\n',
+      'e.ts': 'export function e<T>(value: T): T { return value; }\n',
+      'f.mts': 'export type F = { readonly f?: number };\n',
+      'g.cts': 'export = 1;\n',
+      'h.tsx': 'export const H = <T,>(props: { item: T }) => <span>{String(props.item)}</span>;\n',
+      'node_modules/broken/index.js': 'this is not javascript\n',
+    });
+    const run = cli('demo', dir);
+    expect(run.stderr).toBe('');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`listener-leak ${version}: ${dir} with listener-leak/recommended`);
+    expect(run.stdout).toMatch(/^No findings in 8 files$/m);
+  });
+
+  it('shows a parse error with file:line:col and the parser message, and exits 1', () => {
+    const dir = join(scratch, 'broken');
+    writeTree(dir, { 'broken.js': 'const x = ;\n', 'fine.js': 'export const y = 2;\n' });
+    const run = cli('demo', dir);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(new RegExp(`^${escapeRegExp(join(dir, 'broken.js'))}:1:\\d+ {2}parse error$`, 'm'));
+    expect(run.stdout).toMatch(/^ {2}Expression expected\.$/m);
+    expect(run.stdout).toMatch(/^ {2}> 1 \| const x = ;$/m);
+    expect(run.stdout).toMatch(/^No findings in 2 files; 1 file could not be parsed$/m);
+  });
+
+  it('names a missing directory and exits 2', () => {
+    const missing = join(scratch, 'does-not-exist');
+    const run = cli('demo', missing);
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain(`directory not found: ${missing}`);
+    expect(run.stderr).toContain('Pass an existing directory');
+  });
+
+  it('refuses a file where a directory is expected, and exits 2', () => {
+    const run = cli('demo', join(root, 'package.json'));
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(`not a directory: ${join(root, 'package.json')}`);
+  });
+
+  it('rejects unknown options and extra arguments with exit 2', () => {
+    expect(cli('demo', '--fix').status).toBe(2);
+    const extra = cli('demo', 'a', 'b');
+    expect(extra.status).toBe(2);
+    expect(extra.stderr).toContain('expected at most one directory');
+  });
+});
+
+describe('listener-leak', () => {
+  it('--version prints the package version', () => {
+    const run = cli('--version');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(`${version}\n`);
+  });
+
+  it('--help lists the commands and options', () => {
+    const run = cli('--help');
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain('Usage: listener-leak <command> [options]');
+    expect(run.stdout).toMatch(/^ {2}demo \[dir\] {2}\S/m);
+    expect(run.stdout).toContain('--version');
+    expect(cli('demo', '--help').stdout).toContain('Usage: listener-leak demo [dir]');
+  });
+
+  it('rejects an unknown command with a clear message and exit 2', () => {
+    const run = cli('frobnicate');
+    expect(run.status).toBe(2);
+    expect(run.stdout).toBe('');
+    expect(run.stderr).toContain("unknown command 'frobnicate'");
+    expect(run.stderr).toContain("Run 'listener-leak --help'");
+  });
+});
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
