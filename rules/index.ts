@@ -3,7 +3,7 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import { packageInfo } from '../src/package-info.js';
 import noPerRequestListener from './no-per-request-listener.js';
 
-export const rules = {
+const rules = {
   'no-per-request-listener': noPerRequestListener,
 };
 

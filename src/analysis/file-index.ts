@@ -112,7 +112,8 @@ function nameForFunction(
         name: keyName(parent.key, parent.computed),
         classNode: cls,
         isConstructor: parent.type === AST_NODE_TYPES.MethodDefinition && parent.kind === 'constructor',
-        decorators: parent.decorators,
+        // espree (plain JS) leaves out the TS-only arrays: `decorators`, `implements`.
+        decorators: (parent.decorators as TSESTree.Decorator[] | undefined) ?? [],
       };
     }
     case AST_NODE_TYPES.Property:

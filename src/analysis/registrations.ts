@@ -93,6 +93,13 @@ export function matchRegistration(
   const receiver = calleeObject(call);
   const args = call.arguments;
 
+  // `events.once(emitter, 'x')` is a registration on its first argument, not on `events`: match it first.
+  const moduleFunction = resolveModuleFunction(call);
+  if (moduleFunction) {
+    const matched = matchModuleFunction(call, moduleFunction, fn);
+    if (matched) return matched;
+  }
+
   if (receiver) {
     const method = REGISTRATION_METHODS.get(name);
     if (method && args.length >= 2 && isEventArgument(args[0]) && args[1]?.type !== AST_NODE_TYPES.SpreadElement) {
@@ -122,26 +129,35 @@ export function matchRegistration(
     }
   }
 
-  const moduleFunction = resolveModuleFunction(call);
-  if (moduleFunction && args[0] && args[0].type !== AST_NODE_TYPES.SpreadElement) {
-    const { module, name: exported } = moduleFunction;
-    if ((module === 'stream' || module === 'stream/promises') && exported === 'finished' && args.length >= 1) {
-      const handler = module === 'stream' ? (args.find((a, i) => i > 0 && isFunctionLike(a)) ?? null) : null;
-      return { call, form: 'finished', method: 'finished', once: true, receiver: args[0], event: { value: 'finish', text: 'finish/end/error/close' }, handler, options: args[1] && !isFunctionLike(args[1]) ? args[1] : null, fn };
-    }
-    if (module === 'events' && (exported === 'once' || exported === 'on') && args.length >= 2 && isEventArgument(args[1])) {
-      return {
-        call,
-        form: exported === 'once' ? 'events.once' : 'events.on',
-        method: `events.${exported}`,
-        once: exported === 'once',
-        receiver: args[0],
-        event: eventName(args[1]),
-        handler: null,
-        options: args[2] ?? null,
-        fn,
-      };
-    }
+  return null;
+}
+
+function matchModuleFunction(
+  call: TSESTree.CallExpression,
+  moduleFunction: { module: string; name: string },
+  fn: FunctionInfo | null,
+): Registration | null {
+  const args = call.arguments;
+  if (!args[0] || args[0].type === AST_NODE_TYPES.SpreadElement) return null;
+  const { name: exported } = moduleFunction;
+  // `EventEmitter.once(e, 'x')` is the same function as `events.once`.
+  const module = moduleFunction.module === 'events#EventEmitter' ? 'events' : moduleFunction.module;
+  if ((module === 'stream' || module === 'stream/promises') && exported === 'finished') {
+    const handler = module === 'stream' ? (args.find((a, i) => i > 0 && isFunctionLike(a)) ?? null) : null;
+    return { call, form: 'finished', method: 'finished', once: true, receiver: args[0], event: { value: 'finish', text: 'finish/end/error/close' }, handler, options: args[1] && !isFunctionLike(args[1]) ? args[1] : null, fn };
+  }
+  if (module === 'events' && (exported === 'once' || exported === 'on') && args.length >= 2 && isEventArgument(args[1])) {
+    return {
+      call,
+      form: exported === 'once' ? 'events.once' : 'events.on',
+      method: `events.${exported}`,
+      once: exported === 'once',
+      receiver: args[0],
+      event: eventName(args[1]),
+      handler: null,
+      options: args[2] ?? null,
+      fn,
+    };
   }
   return null;
 }

@@ -318,7 +318,7 @@ export function buildRepeatingContexts(
     }
     const cls = fn.classNode;
     if (cls && fn.name !== null) {
-      for (const implemented of cls.implements) {
+      for (const implemented of (cls.implements as TSESTree.TSClassImplements[] | undefined) ?? []) {
         const interfaceName = memberPath(implemented.expression)?.split('.').pop();
         if (interfaceName !== undefined && NEST_PER_REQUEST_INTERFACES.get(interfaceName) === fn.name) {
           seeds.push([fn, { kind: 'route-handler', what: `${fn.displayName} of a ${interfaceName}`, node: implemented, via: null }]);
