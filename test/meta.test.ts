@@ -37,7 +37,8 @@ describe.each(ruleFiles)('rule %s', (id) => {
   it('is in the recommended config when its docs say so', () => {
     const rule = plugin.rules[id as keyof typeof plugin.rules];
     const inConfig = plugin.configs.recommended.rules?.[`listener-leak/${id}`];
-    expect(rule.meta.docs.recommended ? inConfig : undefined).toBe(rule.meta.docs.recommended ? 'error' : undefined);
+    const recommended = rule.meta.docs?.recommended === true;
+    expect(recommended ? inConfig : undefined).toBe(recommended ? 'error' : undefined);
   });
 
   it('is documented with why, examples, options and when not to use it', () => {

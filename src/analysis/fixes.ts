@@ -1,7 +1,7 @@
 // Question 4: what would fix it? Text edits for editor suggestions: guard the registration with a
 // module-level WeakSet (once per emitter), or remove the same listener when the request's response closes.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { memberPath, unwrap } from './ast.js';
+import { childNodes, isInside, memberPath, rootOf, unwrap } from './ast.js';
 import { bindingKey } from './bindings.js';
 import type { FileIndex } from './file-index.js';
 import type { Registration } from './registrations.js';
@@ -20,10 +20,14 @@ export interface FixSuggestion {
   readonly edits: readonly TextEdit[];
 }
 
+/**
+ * The statement that is nothing but the registration (`socket.on(...)`, `res.socket?.on(...)`). Not an awaited
+ * one (`await once(socket, 'drain')`): skipping the wait on later requests would change what the code does.
+ */
 function statementOf(index: FileIndex, call: TSESTree.CallExpression): TSESTree.ExpressionStatement | null {
   let node: TSESTree.Node = call;
   let parent = index.parents.get(node);
-  while (parent && (parent.type === AST_NODE_TYPES.ChainExpression || parent.type === AST_NODE_TYPES.AwaitExpression)) {
+  while (parent?.type === AST_NODE_TYPES.ChainExpression) {
     node = parent;
     parent = index.parents.get(node);
   }
@@ -66,10 +70,32 @@ function isRequireCall(node: TSESTree.Node): boolean {
   return node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'require';
 }
 
-export function guardWithWeakSet(index: FileIndex, registration: Registration): FixSuggestion | null {
+/**
+ * Does the listener hold on to something of this run (`res`, a per-call id)? Then attaching it for the first
+ * run only would leave every later run without its listener: a WeakSet guard is no fix. The receiver itself
+ * (`socket` in `track(socket)`) is the same emitter on every run the guard lets through, so it may be used.
+ */
+function capturesRunState(index: FileIndex, handler: TSESTree.Node, frame: Frame, receiver: TSESTree.Node): boolean {
+  const root = rootOf(receiver);
+  const receiverVariable = root === unwrap(receiver) ? index.variableOf.get(root) : undefined;
+  const stack: TSESTree.Node[] = [handler];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === AST_NODE_TYPES.Identifier) {
+      const variable = index.variableOf.get(node);
+      const declared = variable?.identifiers[0];
+      if (variable && declared && variable !== receiverVariable && isInside(declared, frame.node) && !isInside(declared, handler)) return true;
+    }
+    stack.push(...childNodes(node));
+  }
+  return false;
+}
+
+export function guardWithWeakSet(index: FileIndex, registration: Registration, frame: Frame): FixSuggestion | null {
   const statement = statementOf(index, registration.call);
   const receiverPath = memberPath(registration.receiver);
   if (!statement || receiverPath === null || registration.event.value === null) return null;
+  if (registration.handler && capturesRunState(index, registration.handler, frame, registration.receiver)) return null;
   const { text, ast } = index.input;
   const receiver = text.slice(unwrap(registration.receiver).range[0], unwrap(registration.receiver).range[1]);
   const noun = /socket|sock$|conn/i.test(receiverPath) ? 'sockets' : 'emitters';

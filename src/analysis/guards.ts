@@ -93,6 +93,37 @@ function earlyExitGuard(index: FileIndex, statement: TSESTree.Node, key: string)
 }
 
 /**
+ * `if (!this.wantTrailers) { this.wantTrailers = true; this.stream.once(...) }`: a flag on the receiver's owner
+ * (or the receiver), set where it is tested, lets the registration run once per owner.
+ */
+function setsOwnFlag(index: FileIndex, test: TSESTree.Node, consequent: TSESTree.Node, key: string): boolean {
+  const flags = new Set<string>();
+  const stack = [test];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (node.type === AST_NODE_TYPES.MemberExpression) {
+      const flag = bindingKey(index, node);
+      const owner = flag?.slice(0, flag.lastIndexOf('.'));
+      if (flag && owner && (key === owner || key.startsWith(`${owner}.`) || key.startsWith(`${owner}[`))) flags.add(flag);
+      continue;
+    }
+    stack.push(...childNodes(node));
+  }
+  if (flags.size === 0) return false;
+  const body = [consequent];
+  while (body.length > 0) {
+    const node = body.pop()!;
+    if (isFunctionNode(node)) continue;
+    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression) {
+      const assigned = bindingKey(index, node.left);
+      if (assigned !== null && flags.has(assigned)) return true;
+    }
+    body.push(...childNodes(node));
+  }
+  return false;
+}
+
+/**
  * The registry guard that dominates `node` (a registration or a call passing the emitter on), looking from
  * `node` up to `limit` (the repeating context): enclosing conditions and early exits before it.
  */
@@ -104,6 +135,7 @@ export function findRegistryGuard(index: FileIndex, node: TSESTree.Node, key: st
       case AST_NODE_TYPES.IfStatement:
       case AST_NODE_TYPES.ConditionalExpression:
         if (child !== parent.test && mentionsIdentity(index, parent.test, key)) return { test: parent.test };
+        if (child === parent.consequent && setsOwnFlag(index, parent.test, parent.consequent, key)) return { test: parent.test };
         break;
       case AST_NODE_TYPES.LogicalExpression:
         if (child === parent.right && mentionsIdentity(index, parent.left, key)) return { test: parent.left };

@@ -91,7 +91,7 @@ function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalys
     setupFunctions: new Set([...DEFAULT_SETUP_FUNCTIONS, ...(options.setupFunctions ?? [])]),
   });
   const receivers = buildReceivers(index, graph, contexts, { longLivedReceivers: new Set(options.longLivedReceivers ?? []) });
-  const pairing = buildPairingFinder(index, graph, receivers);
+  const pairing = buildPairingFinder(index, graph, contexts, receivers);
   const ignored = new Set(options.ignoreEvents ?? []);
 
   for (const registration of index.registrations) {
@@ -129,7 +129,7 @@ function makeFinding(
     { line: line(lifetime.evidence), what: `${receiver} is ${lifetime.what}` },
     ...(paired.evidence ? [{ line: line(paired.evidence), what: 'the removal that does not pair' }] : []),
   ];
-  const suggestions = [guardWithWeakSet(index, registration), removeWhenRequestEnds(index, registration, frame)].filter(
+  const suggestions = [guardWithWeakSet(index, registration, frame), removeWhenRequestEnds(index, registration, frame)].filter(
     (s): s is FixSuggestion => s !== null,
   );
   return {

@@ -2,14 +2,14 @@
 // on a path that runs before the repeating code runs again, an AbortSignal aborted then, or a registry guard.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { calleeName, calleeObject, isFunctionNode, isInside, memberName, memberPath, unwrap } from './ast.js';
-import { bindingKey } from './bindings.js';
+import { bindingKey, definitionOf } from './bindings.js';
 import type { CallGraph } from './call-graph.js';
 import type { FileIndex, FunctionInfo } from './file-index.js';
 import { findRegistryGuard } from './guards.js';
 import type { Receivers } from './receivers.js';
 import { optionValue, type EventName, type Registration, type Removal } from './registrations.js';
-import type { Frame } from './repeating-contexts.js';
-import { EMITTER_END_EVENTS, PER_REQUEST_SOCKET_EVENTS, REQUEST_END_EVENTS } from './vocabulary.js';
+import type { Frame, RepeatingContexts } from './repeating-contexts.js';
+import { EMITTER_END_EVENTS, REQUEST_END_EVENTS, SOON_FIRING_EVENTS, TEARDOWN_METHODS } from './vocabulary.js';
 
 export type Problem = 'none' | 'once' | 'different-function' | 'only-on-close' | 'too-late' | 'remove-all';
 
@@ -30,7 +30,12 @@ function sameEvent(a: EventName, b: EventName): boolean {
   return a.value !== null && a.value === b.value;
 }
 
-export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers: Receivers): PairingFinder {
+export function buildPairingFinder(
+  index: FileIndex,
+  graph: CallGraph,
+  contexts: RepeatingContexts,
+  receivers: Receivers,
+): PairingFinder {
   const registrationByHandler = new Map<TSESTree.Node, Registration>();
   for (const registration of index.registrations) {
     if (registration.handler) registrationByHandler.set(unwrap(registration.handler), registration);
@@ -48,6 +53,10 @@ export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers
   const runsBeforeRepeat = (node: TSESTree.Node, frame: Frame, hops: number): boolean => {
     if (hops > MAX_HOPS) return false;
     if (!isInside(node, frame.node)) {
+      // A function called from a repeating caller runs again only when that caller does: code that runs before
+      // the caller's run repeats (its `finally`, its request's 'close') also runs before this one repeats.
+      const callerFrame = frame.reason.kind === 'called-from' ? contexts.frameOf(frame.reason.node) : null;
+      if (callerFrame && callerFrame.node !== frame.node && runsBeforeRepeat(node, callerFrame, hops + 1)) return true;
       // A cleanup function elsewhere: paired when it is called (or passed as a request-end listener) from inside the run.
       const fn = index.enclosingFunction(node);
       if (!fn) return false;
@@ -64,13 +73,22 @@ export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers
     return true;
   };
 
-  /** The calls of a function and the registrations that use it as their listener. */
+  /** The calls of a function and the registrations that use it as a listener for the end of a request. */
   const entryPointsOf = (fn: FunctionInfo): TSESTree.Node[] => {
     const sites: TSESTree.Node[] = [...graph.callSitesOf(fn)];
     for (const registration of index.registrations) {
-      if (registration.handler && graph.resolveFunctionRef(registration.handler).includes(fn)) sites.push(registration.call);
+      if (registration.handler && graph.resolveFunctionRef(registration.handler).includes(fn) && firesAtRequestEnd(registration)) {
+        sites.push(registration.call);
+      }
     }
     return sites;
+  };
+
+  /** `res.on('close', fn)`: an end-of-request event of an object that lives no longer than the request. */
+  const firesAtRequestEnd = (registration: Registration): boolean => {
+    if (registration.event.value === null || !REQUEST_END_EVENTS.has(registration.event.value)) return false;
+    const ownFrame = contexts.frameOf(registration.call);
+    return ownFrame !== null && receivers.lifetimeOf(registration.receiver, ownFrame, registration.call).kind !== 'long-lived';
   };
 
   /** A nested function that runs when this request ends: a request-end listener, a promise callback, a cleanup called then. */
@@ -90,6 +108,24 @@ export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers
     }
     // `const cleanup = () => ...`: runs where it is called or registered.
     return entryPointsOf(fn).some((site) => site !== fn.node && runsBeforeRepeat(site, frame, hops + 1));
+  };
+
+  /** What a removal's handler can denote: its own binding, or for a parameter, what the callers pass (`this.detach(listener)`). */
+  const handlerKeysOf = (handler: TSESTree.Node): Set<string> => {
+    const keys = new Set<string>();
+    const own = bindingKey(index, handler);
+    if (own !== null) keys.add(own);
+    const inner = unwrap(handler);
+    const definition = inner.type === AST_NODE_TYPES.Identifier ? definitionOf(index, inner) : null;
+    const fn = definition?.kind === 'parameter' ? index.functionByNode.get(definition.node) : undefined;
+    if (fn && definition && fn.node.params[definition.parameterIndex] === definition.name) {
+      for (const site of graph.callSitesOf(fn)) {
+        const arg = site.arguments[definition.parameterIndex];
+        const key = arg ? bindingKey(index, arg) : null;
+        if (key !== null) keys.add(key);
+      }
+    }
+    return keys;
   };
 
   const isInsideHandler = (node: TSESTree.Node, registration: Registration): boolean => {
@@ -123,6 +159,17 @@ export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers
     return null;
   };
 
+  /** `stream.on('error', noop); stream.destroy();`: the emitter dies in this run, and its listeners with it. */
+  const teardownInRun = (key: string, frame: Frame): TSESTree.Node | null => {
+    for (const call of index.calls) {
+      const name = calleeName(call);
+      if (name === null || !TEARDOWN_METHODS.has(name) || !isInside(call, frame.node)) continue;
+      const object = calleeObject(call);
+      if (object && bindingKey(index, object) === key && runsBeforeRepeat(call, frame, 0)) return call;
+    }
+    return null;
+  };
+
   const cleanupCalled = (registration: Registration, frame: Frame): TSESTree.Node | null => {
     // `const cleanup = finished(socket, cb); ... cleanup()`
     const parent = registration.call.parent;
@@ -131,6 +178,9 @@ export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers
     for (const reference of variable?.references ?? []) {
       const use = index.parents.get(reference.identifier);
       if (use?.type === AST_NODE_TYPES.CallExpression && use.callee === reference.identifier && runsBeforeRepeat(use, frame, 0)) return use;
+      // `res.on('finish', cleanup)`
+      const listenedBy = registrationByHandler.get(reference.identifier);
+      if (listenedBy && firesAtRequestEnd(listenedBy) && runsBeforeRepeat(listenedBy.call, frame, 0)) return listenedBy.call;
     }
     return null;
   };
@@ -142,6 +192,8 @@ export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers
         const guard = findRegistryGuard(index, registration.call, key, frame.node);
         if (guard) return { kind: 'guarded', evidence: guard.test };
       }
+      const destroyed = key === null ? null : teardownInRun(key, frame);
+      if (destroyed) return { kind: 'paired', evidence: destroyed };
       const aborted = signalAborted(registration, frame);
       if (aborted) return { kind: 'paired', evidence: aborted };
       if (registration.form === 'finished') {
@@ -156,7 +208,7 @@ export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers
       const candidates = key === null ? [] : (removalsByKey.get(key) ?? []).filter((removal) => sameEvent(removal.event, registration.event));
       let sawSameHandler = false;
       for (const removal of candidates) {
-        const same = handlerKey !== null && bindingKey(index, removal.handler) === handlerKey;
+        const same = handlerKey !== null && handlerKeysOf(removal.handler).has(handlerKey);
         if (!same) continue;
         sawSameHandler = true;
         if (isInsideHandler(removal.call, registration)) {
@@ -175,7 +227,7 @@ export function buildPairingFinder(index: FileIndex, graph: CallGraph, receivers
           evidence = removal.call;
         }
       }
-      if (registration.once && registration.event.value !== null && PER_REQUEST_SOCKET_EVENTS.has(registration.event.value)) {
+      if (registration.once && registration.event.value !== null && SOON_FIRING_EVENTS.has(registration.event.value)) {
         return { kind: 'paired', evidence: registration.call };
       }
       if (!sawSameHandler && candidates.length > 0) {

@@ -71,6 +71,14 @@ export function buildReceivers(
   const freshWriteIn = (writes: readonly TSESTree.Node[], frame: Frame, at: TSESTree.Node): TSESTree.Node | null =>
     writes.find((write) => isInside(write, frame.node) && write.range[1] <= at.range[0] && createsValue(write)) ?? null;
 
+  /** The repeating frame around a node, or else its own function taken as one run. */
+  const frameAround = (node: TSESTree.Node): Frame | null => {
+    const repeating = contexts.frameOf(node);
+    if (repeating) return repeating;
+    const fn = index.enclosingFunction(node);
+    return fn ? { node: fn.node, fn, reason: { kind: 'configured', what: fn.displayName, node: fn.node, via: null } } : null;
+  };
+
   const classify = (node: TSESTree.Node, frame: Frame, at: TSESTree.Node, depth: number): Lifetime => {
     if (depth > MAX_DEPTH) return UNKNOWN;
     const inner = unwrap(node);
@@ -128,7 +136,11 @@ export function buildReceivers(
     const loop = declarator.parent.parent;
     if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.left === declarator.parent) {
       const collection = classify(loop.right, frame, at, depth + 1);
-      if (collection.kind === 'long-lived') return longLived(`an element of ${collection.what}`, collection.evidence, collection.socket);
+      if (collection.kind === 'long-lived') {
+        // The collection is not itself an emitter: name it, and where it comes from.
+        const collectionText = describeNode(index.input.text, loop.right);
+        return longLived(`an element of ${collectionText}, which outlives each run (line ${line(collection.evidence)})`, collection.evidence, collection.socket || looksLikeSocket(node.name));
+      }
       return collection;
     }
     if (declarator.id.type !== AST_NODE_TYPES.Identifier && declarator.init) {
@@ -174,7 +186,8 @@ export function buildReceivers(
         const arg = site.arguments[parameterIndex];
         if (!arg || arg.type === AST_NODE_TYPES.SpreadElement) continue;
         sites++;
-        const siteFrame = contexts.frameOf(site) ?? frame;
+        // A call site outside any repeating code is read as one run of its own function.
+        const siteFrame = frameAround(site) ?? frame;
         const passed = classify(arg, siteFrame, site, depth + 1);
         if (passed.kind === 'long-lived') {
           const argument = describeNode(index.input.text, arg);
@@ -199,6 +212,9 @@ export function buildReceivers(
       if (LONG_LIVED_MEMBERS.has(name) && !writes.some((write) => unwrap(write).type === AST_NODE_TYPES.NewExpression)) {
         return longLived(LONG_LIVED_MEMBERS.get(name)!, writes[0] ?? node, name === 'socket' || name === 'connection');
       }
+      // `onRequest(req, res) { this.res = res }`: a field re-pointed at each request's own object.
+      const repointed = writes.find((write) => classify(write, frameAround(write) ?? frame, write, depth + 1).kind === 'per-request');
+      if (repointed && !LONG_LIVED_MEMBERS.has(name)) return perRequest(`re-pointed at each request's object (line ${line(repointed)})`, repointed);
       if (cls && isPerRequestClass(cls)) {
         // A per-request object's field lives as long as what was stored in it.
         for (const write of writes) {

@@ -78,9 +78,16 @@ const WIDENING: ReadonlySet<RepeatKind> = new Set([
   'inherited', 'client-callback', 'socket-callback', 'issues-request', 'server-handler', 'route-handler', 'called-from', 'configured',
 ]);
 
-const PROMISE_CALLBACK_METHODS = new Set(['then', 'catch', 'finally']);
+/** Events after which a client connects again: a cycle through their listener is a reconnect path. */
+const RECONNECT_EVENTS: ReadonlySet<string> = new Set(['close', 'end', 'error', 'disconnect', 'exit', 'timeout', 'reconnect']);
 const CLIENT_REQUEST_NAME = /^(req|request|clientRequest|proxyReq|upstream|outgoing|creq)$/i;
 const SERVER_NAME = /server|srv|app|proxy|wss|io$/i;
+
+/** Calls whose function argument runs later, not during the call: timers and scheduling. */
+function isDeferringCall(call: TSESTree.CallExpression): boolean {
+  const name = calleeName(call);
+  return name !== null && /^(setTimeout|setInterval|setImmediate|nextTick|queueMicrotask|defer|schedule)$/.test(name);
+}
 
 function isTimerGlobal(index: FileIndex, call: TSESTree.CallExpression, name: string): boolean {
   const callee = unwrap(call.callee);
@@ -215,6 +222,8 @@ export function buildRepeatingContexts(
     if (ROUTE_METHODS.has(name)) {
       const objectPath = memberPath(object) ?? (object.type === AST_NODE_TYPES.CallExpression ? memberPath(object.callee) : null);
       const lastName = objectPath?.split('.').pop() ?? '';
+      // `app.route('/books').get(...)` reads as itself; `app.get(...)` as its receiver's last name.
+      const routerText = object.type === AST_NODE_TYPES.CallExpression && objectPath !== null ? `${objectPath}(${routePath(object)})` : lastName || 'app';
       const handlers = functionArgs(call);
       const looksLikeRoute =
         ROUTER_NAME.test(lastName) ||
@@ -227,7 +236,7 @@ export function buildRepeatingContexts(
       if (looksLikeRoute && handlers.length > 0) {
         const path = routePath(call);
         for (const handler of handlers) {
-          seed(handler, { kind: 'route-handler', what: `the ${name === 'use' ? 'middleware' : 'route handler'} of ${lastName || 'app'}.${name}(${path})`, node: call });
+          seed(handler, { kind: 'route-handler', what: `the ${name === 'use' ? 'middleware' : 'route handler'} of ${routerText}.${name}(${path})`, node: call });
         }
       }
     }
@@ -261,7 +270,8 @@ export function buildRepeatingContexts(
       const key = property.key.name;
       if (ROUTE_HANDLER_PROPERTIES.has(key)) {
         const values = unwrap(property.value).type === AST_NODE_TYPES.ArrayExpression ? (unwrap(property.value) as TSESTree.ArrayExpression).elements : [property.value];
-        for (const value of values) if (value) seed(value, { kind: 'route-handler', what: `the route ${key}`, node: call });
+        const what = `the ${key} of ${describeCallee(index, call)}()`;
+        for (const value of values) if (value) seed(value, { kind: 'route-handler', what, node: call });
       } else if (key === 'options' || key === 'config') {
         seedRouteObjects(property.value, call);
       }
@@ -287,9 +297,25 @@ export function buildRepeatingContexts(
     } else if (CONNECTION_EVENTS.has(event)) {
       bar(handler, `a '${event}' listener, which runs once per new socket`);
     }
-    if (RECURRING_EVENTS.has(event) && !registration.once && !SERVER_REQUEST_EVENTS.has(event)) {
+    if (RECURRING_EVENTS.has(event) && !registration.once && !SERVER_REQUEST_EVENTS.has(event) && !detachesItself(registration)) {
       seed(handler, { kind: 'recurring-event', what: `the '${event}' listener of ${receiverText}`, node: call, event });
     }
+  }
+
+  /** A 'data' listener that removes itself (directly or through a cleanup it calls) stops recurring there. */
+  function detachesItself(registration: Registration): boolean {
+    const key = bindingKey(index, registration.receiver);
+    const handlers = graph.resolveFunctionRef(registration.handler!);
+    if (key === null || handlers.length === 0) return false;
+    const reach = new Set(handlers);
+    for (const handler of handlers) for (const call of handler.calls) for (const callee of graph.calleesOf(call)) reach.add(callee);
+    return index.removals.some(
+      (removal) =>
+        removal.event.value === registration.event.value &&
+        bindingKey(index, removal.receiver) === key &&
+        graph.resolveFunctionRef(removal.handler).some((fn) => handlers.includes(fn)) &&
+        [...reach].some((fn) => isInside(removal.call, fn.node)),
+    );
   }
 
   function isClientRequestValue(node: TSESTree.Node): boolean {
@@ -337,11 +363,14 @@ export function buildRepeatingContexts(
     let fn = index.enclosingFunction(call);
     for (let hops = 0; fn && hops < 3; hops++) {
       seeds.push([fn, { kind: 'issues-request', what: `${fn.displayName}, which sends a request (${sent})`, node: call, via: null }]);
+      // A callback handed to a call that runs it now (`new Promise(fn)`, `wrapAsync(fn)`, `.then(fn)`) sends
+      // the request as part of the enclosing run; a listener or a timer runs later, on its own.
       const parent = fn.node.parent;
-      const wrapsPromise =
-        (parent.type === AST_NODE_TYPES.NewExpression && memberPath(parent.callee) === 'Promise') ||
-        (parent.type === AST_NODE_TYPES.CallExpression && PROMISE_CALLBACK_METHODS.has(calleeName(parent) ?? ''));
-      if (!wrapsPromise) break;
+      const invokedInline =
+        (parent.type === AST_NODE_TYPES.NewExpression || parent.type === AST_NODE_TYPES.CallExpression) &&
+        parent.arguments.includes(fn.node as TSESTree.CallExpressionArgument) &&
+        !(parent.type === AST_NODE_TYPES.CallExpression && (registrationByCall.has(parent) || isDeferringCall(parent)));
+      if (!invokedInline) break;
       fn = fn.parent;
     }
   }
@@ -350,11 +379,36 @@ export function buildRepeatingContexts(
   seedCycles();
 
   function seedCycles(): void {
-    const edges = new Map<FunctionInfo, { to: FunctionInfo; via: TSESTree.Node | null }[]>();
+    // Edges: nesting (a callback defined in fn), calls, listeners and timers fn sets up. An edge is
+    // deferred when it runs later on a close/error/timeout or from a timer: a reconnect path goes through one.
+    type Edge = { to: FunctionInfo; via: TSESTree.Node | null; deferred: boolean };
+    const edges = new Map<FunctionInfo, Edge[]>();
+    const deferredChildren = new Set<FunctionInfo>();
+    for (const registration of index.registrations) {
+      if (registration.handler && registration.event.value !== null && RECONNECT_EVENTS.has(registration.event.value)) {
+        for (const target of graph.resolveFunctionRef(registration.handler)) deferredChildren.add(target);
+      }
+    }
+    for (const call of index.calls) {
+      if (isTimerGlobal(index, call, 'setTimeout') || isTimerGlobal(index, call, 'setInterval') || isTimerGlobal(index, call, 'setImmediate')) {
+        const target = call.arguments[0];
+        if (target && target.type !== AST_NODE_TYPES.SpreadElement) for (const fn of graph.resolveFunctionRef(target)) deferredChildren.add(fn);
+      }
+    }
     for (const fn of index.functions) {
-      const out: { to: FunctionInfo; via: TSESTree.Node | null }[] = [];
-      for (const child of graph.childrenOf(fn)) out.push({ to: child, via: null });
-      for (const call of fn.calls) for (const callee of graph.calleesOf(call)) out.push({ to: callee, via: call });
+      const out: Edge[] = [];
+      for (const child of graph.childrenOf(fn)) out.push({ to: child, via: null, deferred: deferredChildren.has(child) });
+      for (const call of fn.calls) {
+        for (const callee of graph.calleesOf(call)) out.push({ to: callee, via: call, deferred: false });
+        // `setTimeout(this.connect.bind(this), ms)`, `socket.on('close', this.onClose)`: the function runs later.
+        if (!registrationByCall.has(call) && !isTimerGlobal(index, call, 'setTimeout') && !isTimerGlobal(index, call, 'setInterval')) continue;
+        for (const arg of call.arguments) {
+          if (arg.type === AST_NODE_TYPES.SpreadElement || isFunctionLike(arg)) continue;
+          for (const target of graph.resolveFunctionRef(arg)) {
+            if (deferredChildren.has(target)) out.push({ to: target, via: call, deferred: true });
+          }
+        }
+      }
       edges.set(fn, out);
     }
     // Tarjan's strongly connected components, iteratively.
@@ -406,6 +460,9 @@ export function buildRepeatingContexts(
     }
     for (const component of components) {
       const members = new Set(component);
+      const inside = component.flatMap((from) => (edges.get(from) ?? []).filter((edge) => members.has(edge.to)));
+      // Plain recursion and stream pumps (`once('drain', () => this.flush())`) are not reconnect paths.
+      if (!inside.some((edge) => edge.deferred)) continue;
       for (const from of component) {
         for (const edge of edges.get(from) ?? []) {
           if (edge.via === null || !members.has(edge.to)) continue;
@@ -458,9 +515,19 @@ export function buildRepeatingContexts(
     if (!reason) return null;
     let outer = fn;
     let outerReason = reason;
-    while (WIDENING.has(outerReason.kind) && outer.parent && reasons.has(outer.parent)) {
-      outer = outer.parent;
-      outerReason = reasons.get(outer)!;
+    for (let parent = outer.parent; parent; parent = outer.parent) {
+      const parentReason = reasons.get(parent);
+      if (parentReason && WIDENING.has(outerReason.kind)) {
+        outer = parent;
+        outerReason = parentReason;
+        continue;
+      }
+      // A listener on a request (`req.on('response' | 'socket')`) runs once per that request, and the
+      // function around it made the request: objects made there are this request's, not older.
+      if (!parentReason && (outerReason.kind === 'client-callback' || outerReason.kind === 'socket-callback') && !barriers.has(parent)) {
+        outer = parent;
+      }
+      break;
     }
     const frame: Frame = { node: outer.node, fn: outer, reason };
     frameCache.set(fn, frame);

@@ -104,8 +104,13 @@ export const REQUEST_END_EVENTS: ReadonlySet<string> = new Set([
 ]);
 /** Events on a long-lived emitter that fire once for the emitter's whole life. */
 export const EMITTER_END_EVENTS: ReadonlySet<string> = new Set(['close', 'end', 'error', 'agentRemove', 'exit', 'disconnect']);
-/** Events that a keep-alive socket emits once per request, so a `once` listener for them does not pile up. */
-export const PER_REQUEST_SOCKET_EVENTS: ReadonlySet<string> = new Set(['free']);
+/**
+ * Events a `once` listener waits for that surely come soon: 'free' ends each request on a pooled socket;
+ * 'drain' and 'readable' are the backpressure idiom, registered after write() returned false or read() ran dry.
+ */
+export const SOON_FIRING_EVENTS: ReadonlySet<string> = new Set(['free', 'drain', 'readable']);
+/** Calls that end an emitter's life: listeners added to it in the same run die with it. */
+export const TEARDOWN_METHODS: ReadonlySet<string> = new Set(['destroy', 'destroySoon', 'resetAndDestroy', 'terminate', 'kill', 'abort']);
 
 /** Method names too common to resolve a call by name alone (`res.end()` is not `MyClass.end`). */
 export const COMMON_METHOD_NAMES: ReadonlySet<string> = new Set([

@@ -1,0 +1,127 @@
+// The rule must never throw on valid code. Real code no one here wrote is at hand: the packages this
+// project installs from its lockfile. Each sampled file is linted with both parsers a user may have
+// (espree for plain JS, typescript-eslint for everything); a thrown rule error fails the test.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import tsParser from '@typescript-eslint/parser';
+import { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import plugin from '../../rules/index.js';
+
+const root = join(import.meta.dirname, '..', '..');
+const MAX_FILE_BYTES = 400_000;
+/** Packages whose source is Node code with emitters, sockets, servers and streams. */
+const SAMPLED = ['eslint/lib', 'vite/dist/node', 'vitest/dist', '@typescript-eslint/typescript-estree/dist', 'undici-types', 'tinypool/dist', 'picomatch/lib'];
+
+function listFiles(dir: string, out: string[]): void {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).sort();
+  } catch {
+    return; // a package that this lockfile does not carry is skipped, not an error
+  }
+  for (const entry of entries) {
+    if (entry === 'node_modules') continue;
+    const path = join(dir, entry);
+    const stat = statSync(path);
+    if (stat.isDirectory()) listFiles(path, out);
+    else if (/\.(c|m)?js$/.test(entry) && !entry.endsWith('.min.js') && stat.size <= MAX_FILE_BYTES) out.push(path);
+  }
+}
+
+const files: string[] = [];
+for (const dir of SAMPLED) listFiles(join(root, 'node_modules', dir), files);
+
+const rule = { 'listener-leak/no-per-request-listener': 'error' } as const;
+const plugins = { 'listener-leak': plugin as never };
+
+function lintBoth(code: string, filename: string): { espree: Linter.LintMessage[]; typescript: Linter.LintMessage[] } {
+  const linter = new Linter({ configType: 'flat' });
+  const sourceType = filename.endsWith('.cjs') ? 'commonjs' : 'module';
+  const espree = linter.verify(code, [{ files: ['**/*'], languageOptions: { ecmaVersion: 'latest', sourceType }, plugins, rules: rule }], filename);
+  const typescript = linter.verify(
+    code,
+    [{ files: ['**/*'], languageOptions: { parser: tsParser, sourceType, parserOptions: { ecmaFeatures: { jsx: true } } }, plugins, rules: rule }],
+    filename,
+  );
+  return { espree, typescript };
+}
+
+describe('no-per-request-listener on real installed code', () => {
+  it('samples enough files to mean something', () => {
+    expect(files.length).toBeGreaterThan(150);
+  });
+
+  it('never throws, with espree or with the TypeScript parser', () => {
+    let parsed = 0;
+    for (const file of files) {
+      const code = readFileSync(file, 'utf8');
+      // Flat config ignores node_modules/ by default, so the file is linted under a neutral name.
+      const name = relative(join(root, 'node_modules'), file).replace(/^@/, '');
+      // Linter.verify rethrows a rule's exception with the file and rule named; that fails this test.
+      const { espree, typescript } = lintBoth(code, name);
+      expect([...espree, ...typescript].filter((m) => m.message.startsWith('File ignored'))).toEqual([]);
+      if (!espree.some((m) => m.fatal) || !typescript.some((m) => m.fatal)) parsed++;
+    }
+    console.log(`linted ${files.length} files, ${parsed} parsed`);
+    expect(parsed).toBeGreaterThan(files.length * 0.9);
+  });
+});
+
+const SYNTAX: Record<string, string> = {
+  'decorators.ts': `
+    function Get(path: string) { return (target: object, key: string) => {}; }
+    @Reflect.metadata('k', 1)
+    export class Controller {
+      #clients = new Map<string, unknown>();
+      static #count = 0;
+      static { Controller.#count = 1; }
+      @Get('/x') async list(req: { socket: NodeJS.EventEmitter }, @Inject() res?: unknown) {
+        req.socket?.on?.('close', () => this.#clients.clear());
+        return res satisfies unknown;
+      }
+    }
+    declare function Inject(): ParameterDecorator;`,
+  'using.ts': `
+    import http from 'node:http';
+    await using server = http.createServer(async (req, res) => {
+      using stack = new DisposableStack();
+      for await (const chunk of req) res.write(chunk);
+      res.socket!['on' as const]('close', () => stack.dispose());
+    }) as unknown as AsyncDisposable;
+    export {};`,
+  'computed.js': `
+    const events = ['close', 'error'];
+    const kOn = Symbol('on');
+    export default {
+      [kOn](socket) { for (const e of events) socket[\`on\`](e, () => {}); },
+      ['handle' + 'Request'](req, res) { req.socket[kOn]?.(); },
+      get value() { return this; },
+      async *gen() { yield* []; },
+    };`,
+  'component.tsx': `
+    import { useEffect } from 'react';
+    export function Ticker({ bus }: { bus: { on(e: string, f: () => void): void; off(e: string, f: () => void): void } }) {
+      useEffect(() => { const f = () => {}; bus.on('tick', f); return () => bus.off('tick', f); }, [bus]);
+      return <div onClick={() => setInterval(() => bus.on('tick', () => {}), 1000)}>{<span />}</div>;
+    }`,
+  'weird.ts': `
+    namespace N { export const x = 1; }
+    enum E { A = 1 }
+    abstract class Base<T extends object = {}> { abstract run(t: T): void; }
+    export = class extends Base { run = (t: object) => { (t as any)?.on?.('x', () => N.x + E.A); } };`,
+  'generated.js': `${'(function(){'.repeat(120)}process.on('x', () => {});${'})();'.repeat(120)}`,
+  'deep-nesting.js': `setInterval(() => { ${'if (a) { '.repeat(200)}process.on('exit', () => {});${' }'.repeat(200)} }, 10);`,
+};
+
+describe('no-per-request-listener on unusual syntax', () => {
+  it.each(Object.entries(SYNTAX))('does not throw on %s', (filename, code) => {
+    const linter = new Linter({ configType: 'flat' });
+    const messages = linter.verify(
+      code,
+      [{ files: ['**/*'], languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } }, plugins, rules: rule }],
+      filename,
+    );
+    expect(messages.filter((m) => m.fatal)).toEqual([]);
+  });
+});
