@@ -17,7 +17,7 @@ const SKIPPED_DIRS = new Set([
   'client-dist', 'browser', 'umd',
 ]);
 
-// Folders (relative to the package root) skipped for one package, and why. A package that ships the same
+// Folders and files (relative to the package root) skipped for one package, and why. A package that ships the same
 // code twice (TypeScript sources and their compiled output, or CJS and ESM builds) is linted once, from the
 // copy closest to what its authors wrote, so a finding is not counted twice.
 export const PACKAGE_SKIPS = {
@@ -28,6 +28,7 @@ export const PACKAGE_SKIPS = {
   superagent: { dirs: ['dist'], why: 'dist/ holds the browser bundle' },
   nodemailer: { dirs: ['dist/cjs'], why: 'dist/cjs/ is the same code as dist/esm/, compiled to CommonJS' },
   fastify: { dirs: ['build', 'integration', 'types'], why: 'build scripts, an integration test server and type tests' },
+  'node-fetch': { files: ['lib/index.es.js', 'lib/index.mjs'], why: 'the same code as lib/index.js (CommonJS), built as ESM twice' },
 };
 
 // Packages whose real code lives in a scoped sub-package are listed directly in bench/corpus/package.json:
@@ -109,7 +110,7 @@ export function scanCorpus(corpusDir = CORPUS_DIR) {
     if (version !== pinned) {
       throw new Error(`${name} is installed at ${version} but pinned at ${pinned}: run bench/corpus/install.sh`);
     }
-    const packageSkips = new Set(PACKAGE_SKIPS[name]?.dirs ?? []);
+    const packageSkips = new Set([...(PACKAGE_SKIPS[name]?.dirs ?? []), ...(PACKAGE_SKIPS[name]?.files ?? [])]);
     const walk = (relativeDir) => {
       const entries = readdirSync(path.join(root, relativeDir), { withFileTypes: true })
         .sort((a, b) => byString(a.name, b.name));
@@ -118,7 +119,7 @@ export function scanCorpus(corpusDir = CORPUS_DIR) {
         if (entry.isDirectory()) {
           if (SKIPPED_DIRS.has(entry.name) || packageSkips.has(relative)) continue;
           walk(relative);
-        } else if (entry.isFile() && SOURCE_EXT.test(entry.name)) {
+        } else if (entry.isFile() && SOURCE_EXT.test(entry.name) && !packageSkips.has(relative)) {
           const absolutePath = path.join(root, relative);
           const text = DECLARATION.test(entry.name) ? '' : readFileSync(absolutePath, 'utf8');
           const reason = skipReason(entry.name, absolutePath, text);

@@ -1,17 +1,18 @@
 // Lints every corpus file with listener-leak/no-per-request-listener through the ESLint Node API, writes
 // every report to bench/corpus-findings.json and a per-package summary to bench/corpus-summary.json.
-// Exits non-zero when the rule threw on any file (a crash), after linting all the others.
+// Exits 2 when the rule threw on any file (a crash), after linting all the others; 1 on any other failure.
 import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
-import { CORPUS_DIR, scanCorpus } from './corpus-files.mjs';
+import { CORPUS_DIR, PACKAGE_SKIPS, scanCorpus } from './corpus-files.mjs';
 import { languageOptions, plugin, RULE_ID, SOURCE_FILES } from './lint-config.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const FINDINGS_PATH = path.join(BENCH_DIR, 'corpus-findings.json');
 const SUMMARY_PATH = path.join(BENCH_DIR, 'corpus-summary.json');
+const CRASH_EXIT_CODE = 2;
 
 // A file that does not parse as the sourceType its extension and package.json say is retried as these,
 // in order; the first that parses is used and recorded.
@@ -122,6 +123,7 @@ async function main() {
     crashes: crashes.map(({ stack, ...rest }) => ({ ...rest, stack: stack.split('\n').slice(0, 12).join('\n') })),
     sourceTypeFallbacks: fallbacks,
     otherMessages,
+    packageSkips: PACKAGE_SKIPS,
     skipped,
   };
   writeFileSync(SUMMARY_PATH, `${JSON.stringify(summary, null, 2)}\n`);
@@ -140,7 +142,7 @@ async function main() {
   console.log(`wrote ${path.relative(process.cwd(), FINDINGS_PATH)} and ${path.relative(process.cwd(), SUMMARY_PATH)}`);
   if (crashes.length > 0) {
     console.error(`\n${crashes.length} file(s) crashed the rule: see the stacks above`);
-    process.exitCode = 1;
+    process.exitCode = CRASH_EXIT_CODE;
   }
 }
 

@@ -7,6 +7,7 @@ export function perfMarkdown(results) {
     '',
     `Corpus: ${corpus.files} files, ${(corpus.bytes / 1e6).toFixed(1)} MB, parsed by @typescript-eslint/parser; `
       + `${results.warmupRounds} warm-up round, then ${results.rounds} rounds; in each round every file is linted by every configuration back to back, in rotating order, and each configuration's time is the sum of its own verify calls; `
+      + `configs normalized once, not per call: ${machine.configsNormalizedOnce ? 'yes' : 'no'}; `
       + `GC between rounds: ${machine.gcBetweenRounds ? 'yes' : 'no'}; load average at start ${machine.loadAverageAtStart.join(' ')}.`,
     '',
     '| configuration | median of rounds (ms) | min (ms) | max (ms) | sum of per-file minimums (ms) | reports |',

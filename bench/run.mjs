@@ -80,6 +80,17 @@ function resultsMarkdown(summary, findings, perf, verdicts) {
   out.push(`**${totals.files} files** (${(totals.bytes / 1e6).toFixed(1)} MB), ${summary.skipped.length} more skipped by name or shape, `
     + `**${totals.parseErrors} parse errors**, ${summary.sourceTypeFallbacks.length} parsed only with a fallback sourceType, `
     + `**${totals.crashes} rule crashes**, **${totals.reports} reports**.`, '');
+  const packageSkips = Object.entries(summary.packageSkips ?? {});
+  if (packageSkips.length) {
+    out.push('Skipped for one package:', '');
+    for (const [name, skip] of packageSkips) {
+      out.push(`- ${name}: ${[...(skip.dirs ?? []).map((d) => `\`${d}/\``), ...(skip.files ?? []).map((f) => `\`${f}\``)].join(', ')}: ${skip.why}`);
+    }
+    out.push('');
+  }
+  if (summary.skipped.length) {
+    out.push(`Skipped by name or shape: ${summary.skipped.map((s) => `\`${s.package}/${s.file}\` (${s.reason})`).join(', ')}.`, '');
+  }
   out.push('| package | version | files | reports |', '| --- | --- | ---: | ---: |');
   for (const p of summary.packages) out.push(`| ${p.package} | ${p.version} | ${p.files} | ${p.reports} |`);
   out.push(`| **total** | | **${totals.files}** | **${totals.reports}** |`, '');
@@ -131,6 +142,8 @@ function main() {
     }
     if (run('bash', ['bench/corpus/install.sh']) !== 0) throw new Error('bench/corpus/install.sh failed');
     status = run(process.execPath, ['bench/corpus-report.mjs']);
+    // 2 means the rule crashed on some file and everything else was still written; anything else is a failure.
+    if (status !== 0 && status !== 2) throw new Error(`bench/corpus-report.mjs exited with ${status}`);
     if (!skipPerf) {
       const perfStatus = run(process.execPath, ['--expose-gc', 'bench/perf.mjs', ...perfArgs]);
       if (perfStatus !== 0) throw new Error(`bench/perf.mjs exited with ${perfStatus}`);

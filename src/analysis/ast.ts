@@ -168,3 +168,8 @@ export function childNodes(node: TSESTree.Node): TSESTree.Node[] {
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
+
+/** A TS-only array field (`decorators`, `implements`), which espree leaves out of plain-JS ASTs. */
+export function tsOnlyArray<T>(value: readonly T[] | undefined): readonly T[] {
+  return value ?? [];
+}

@@ -1,9 +1,10 @@
 // One walk over a file that indexes what the four questions need: functions, calls, registrations,
 // removals, imports, class fields and bindings. Everything later is a lookup in these tables.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import {
   calleeName,
-  childNodes,
+  tsOnlyArray,
   isFunctionNode,
   isLoopNode,
   keyName,
@@ -48,6 +49,8 @@ export interface AnalysisInput {
   text: string;
 }
 
+const NO_KEYS: readonly string[] = [];
+
 export type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
 
 export interface FunctionInfo {
@@ -68,7 +71,8 @@ export interface FunctionInfo {
 
 export interface FileIndex {
   readonly input: AnalysisInput;
-  readonly parents: Map<TSESTree.Node, TSESTree.Node>;
+  /** Parent links (the nodes' `parent` fields: ESLint sets them; the walk sets them where a bare parser did not). */
+  readonly parents: { get(node: TSESTree.Node): TSESTree.Node | undefined };
   readonly functions: FunctionInfo[];
   readonly functionByNode: Map<TSESTree.Node, FunctionInfo>;
   /** Functions by the name they are called by (methods, declarations, variables, properties). */
@@ -81,15 +85,22 @@ export interface FileIndex {
   readonly loops: LoopNode[];
   /** Local binding name -> module specifier without `node:` (`http`), or `module#export` for named imports. */
   readonly imports: Map<string, string>;
-  /** Class -> field name -> the expressions assigned to `this.field` (and class field initializers). */
-  readonly fieldWrites: Map<ClassNode, Map<string, TSESTree.Node[]>>;
+  /**
+   * Owner of `this` (a class, or the plain function of a constructor function) -> field name -> the expressions
+   * assigned to `this.field` (and class field initializers).
+   */
+  readonly fieldWrites: Map<ClassNode | FunctionNode, Map<string, TSESTree.Node[]>>;
   readonly classesByName: Map<string, ClassNode>;
   /** Property names ever assigned on any object (`socket[kTracked] = true`, `socket.__tracked = 1`). */
   readonly assignedProperties: Set<string>;
   readonly variableOf: Map<TSESTree.Node, ScopeVariable>;
+  /** Is a name declared or referenced anywhere in the file? For picking a new name that collides with nothing. */
+  isNameTaken(name: string): boolean;
   /** Innermost enclosing function of a node, or null at module level. */
   enclosingFunction(node: TSESTree.Node): FunctionInfo | null;
   enclosingClass(fn: FunctionInfo | null): ClassNode | null;
+  /** What `this` denotes in fn: its class, or the nearest non-arrow function (`function Request() { this.req = ... }`). */
+  thisOwnerOf(fn: FunctionInfo | null): ClassNode | FunctionNode | null;
   moduleOf(localName: string, at: TSESTree.Node): string | null;
 }
 
@@ -100,7 +111,7 @@ function classDisplayName(cls: ClassNode | null): string {
 function nameForFunction(
   node: FunctionNode,
   parent: TSESTree.Node | undefined,
-): { name: string | null; classNode: ClassNode | null; isConstructor: boolean; decorators: TSESTree.Decorator[] } {
+): { name: string | null; classNode: ClassNode | null; isConstructor: boolean; decorators: readonly TSESTree.Decorator[] } {
   const none = { name: null, classNode: null, isConstructor: false, decorators: [] };
   if (node.type === AST_NODE_TYPES.FunctionDeclaration) return { ...none, name: node.id?.name ?? null };
   if (!parent) return none;
@@ -112,8 +123,7 @@ function nameForFunction(
         name: keyName(parent.key, parent.computed),
         classNode: cls,
         isConstructor: parent.type === AST_NODE_TYPES.MethodDefinition && parent.kind === 'constructor',
-        // espree (plain JS) leaves out the TS-only arrays: `decorators`, `implements`.
-        decorators: (parent.decorators as TSESTree.Decorator[] | undefined) ?? [],
+        decorators: tsOnlyArray(parent.decorators),
       };
     }
     case AST_NODE_TYPES.Property:
@@ -156,7 +166,8 @@ function requiredModule(node: TSESTree.Node | null | undefined): string | null {
 }
 
 export function buildFileIndex(input: AnalysisInput): FileIndex {
-  const parents = new Map<TSESTree.Node, TSESTree.Node>();
+  const parserSetParents = input.ast.body.every((statement) => (statement.parent as TSESTree.Node | undefined) === input.ast);
+  const parents = { get: (node: TSESTree.Node): TSESTree.Node | undefined => (node.type === AST_NODE_TYPES.Program ? undefined : node.parent) };
   const functions: FunctionInfo[] = [];
   const functionByNode = new Map<TSESTree.Node, FunctionInfo>();
   const functionsByName = new Map<string, FunctionInfo[]>();
@@ -167,7 +178,7 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
   const news: TSESTree.NewExpression[] = [];
   const loops: LoopNode[] = [];
   const imports = new Map<string, string>();
-  const fieldWrites = new Map<ClassNode, Map<string, TSESTree.Node[]>>();
+  const fieldWrites = new Map<ClassNode | FunctionNode, Map<string, TSESTree.Node[]>>();
   const classesByName = new Map<string, ClassNode>();
   const assignedProperties = new Set<string>();
   const variableOf = new Map<TSESTree.Node, ScopeVariable>();
@@ -193,9 +204,17 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
     return null;
   };
 
-  const recordFieldWrite = (cls: ClassNode, field: string, value: TSESTree.Node): void => {
-    let fields = fieldWrites.get(cls);
-    if (!fields) fieldWrites.set(cls, (fields = new Map<string, TSESTree.Node[]>()));
+  const thisOwnerOf = (fn: FunctionInfo | null): ClassNode | FunctionNode | null => {
+    const cls = classOfThis(fn);
+    if (cls) return cls;
+    let current = fn;
+    while (current?.node.type === AST_NODE_TYPES.ArrowFunctionExpression) current = current.parent;
+    return current?.node ?? null;
+  };
+
+  const recordFieldWrite = (owner: ClassNode | FunctionNode, field: string, value: TSESTree.Node): void => {
+    let fields = fieldWrites.get(owner);
+    if (!fields) fieldWrites.set(owner, (fields = new Map<string, TSESTree.Node[]>()));
     const list = fields.get(field);
     if (list) list.push(value);
     else fields.set(field, [value]);
@@ -209,14 +228,17 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
   };
 
   // Iterative walk: deep ASTs (generated code) must not overflow the stack.
-  const stack: { node: TSESTree.Node; parent: TSESTree.Node | undefined; fn: FunctionInfo | null }[] = [
-    { node: input.ast, parent: undefined, fn: null },
-  ];
-  while (stack.length > 0) {
-    const { node, parent, fn: outerFn } = stack.pop()!;
-    if (parent) parents.set(node, parent);
+  // Three parallel stacks instead of an object per node: this walk touches every node of the file.
+  const nodeStack: TSESTree.Node[] = [input.ast];
+  const parentStack: (TSESTree.Node | undefined)[] = [undefined];
+  const fnStack: (FunctionInfo | null)[] = [null];
+  while (nodeStack.length > 0) {
+    const node = nodeStack.pop()!;
+    const parent = parentStack.pop();
+    const outerFn = fnStack.pop() ?? null;
+    // A bare parser (the codemod's) leaves `parent` unset; set it as ESLint would, so every module can climb.
+    if (parent && !parserSetParents) (node as { parent: TSESTree.Node }).parent = parent;
     let fn = outerFn;
-    enclosingOf.set(node, outerFn);
 
     if (isFunctionNode(node)) {
       const naming = nameForFunction(node, parent);
@@ -243,6 +265,7 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
     switch (node.type) {
       case AST_NODE_TYPES.CallExpression: {
         calls.push(node);
+        enclosingOf.set(node, outerFn);
         outerFn?.calls.push(node);
         break;
       }
@@ -286,8 +309,8 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
           const key = name ?? (target.property.type === AST_NODE_TYPES.Identifier ? `[${target.property.name}]` : null);
           if (key !== null) assignedProperties.add(key);
           if (unwrap(target.object).type === AST_NODE_TYPES.ThisExpression && name !== null) {
-            const cls = classOfThis(outerFn);
-            if (cls) recordFieldWrite(cls, name, node.right);
+            const owner = thisOwnerOf(outerFn);
+            if (owner) recordFieldWrite(owner, name, node.right);
           }
         }
         break;
@@ -308,14 +331,36 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
         if (isLoopNode(node)) loops.push(node);
     }
 
-    const kids = childNodes(node);
-    for (let i = kids.length - 1; i >= 0; i--) stack.push({ node: kids[i]!, parent: node, fn });
+    // Children pushed in reverse so they pop in source order; no array per node (this loop is hot).
+    const keys = visitorKeys[node.type] ?? NO_KEYS;
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const child = (node as unknown as Record<string, unknown>)[keys[k]!];
+      if (Array.isArray(child)) {
+        for (let i = child.length - 1; i >= 0; i--) {
+          const item = child[i] as TSESTree.Node | null;
+          if (item !== null && typeof item === 'object' && typeof item.type === 'string') {
+            nodeStack.push(item);
+            parentStack.push(node);
+            fnStack.push(fn);
+          }
+        }
+      } else if (child !== null && typeof child === 'object' && typeof (child as TSESTree.Node).type === 'string') {
+        nodeStack.push(child as TSESTree.Node);
+        parentStack.push(node);
+        fnStack.push(fn);
+      }
+    }
   }
 
+  // Calls know their function from the walk; any other node finds it by climbing to the nearest function.
   const enclosingFunction = (node: TSESTree.Node): FunctionInfo | null => {
     const own = functionByNode.get(node);
     if (own) return own.parent;
-    return enclosingOf.get(node) ?? null;
+    const known = enclosingOf.get(node);
+    if (known !== undefined) return known;
+    let current = parents.get(node);
+    while (current && !functionByNode.has(current)) current = parents.get(current);
+    return current ? functionByNode.get(current)! : null;
   };
 
   const index: FileIndex = {
@@ -335,8 +380,19 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
     classesByName,
     assignedProperties,
     variableOf,
+    isNameTaken(name) {
+      if (takenNames === null) {
+        takenNames = new Set();
+        for (const scope of input.scopeManager.scopes) {
+          for (const variable of scope.variables) takenNames.add(variable.name);
+          for (const reference of scope.references) if (reference.identifier.type === AST_NODE_TYPES.Identifier) takenNames.add(reference.identifier.name);
+        }
+      }
+      return takenNames.has(name);
+    },
     enclosingFunction,
     enclosingClass: classOfThis,
+    thisOwnerOf,
     moduleOf(localName, at) {
       const spec = imports.get(localName);
       if (spec === undefined) return null;
@@ -347,6 +403,8 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
       return spec;
     },
   };
+
+  let takenNames: Set<string> | null = null;
 
   // Registrations are matched after the walk, when every import and require of the file is known.
   const resolveModuleFunction = (call: TSESTree.CallExpression) => resolveModuleCall(index, call);
@@ -373,7 +431,21 @@ function findIdentifierAt(node: TSESTree.Node): TSESTree.Node | null {
 }
 
 /** `http.createServer`, `createServer` (imported from http), `require('http').createServer`: the module and function. */
+const moduleCallCache = new WeakMap<TSESTree.Node, { module: string; name: string } | null>();
+
 export function resolveModuleCall(
+  index: FileIndex,
+  call: TSESTree.CallExpression | TSESTree.NewExpression,
+): { module: string; name: string } | null {
+  let resolved = moduleCallCache.get(call);
+  if (resolved === undefined) {
+    resolved = resolveModuleCallUncached(index, call);
+    moduleCallCache.set(call, resolved);
+  }
+  return resolved;
+}
+
+function resolveModuleCallUncached(
   index: FileIndex,
   call: TSESTree.CallExpression | TSESTree.NewExpression,
 ): { module: string; name: string } | null {

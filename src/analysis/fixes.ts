@@ -39,9 +39,9 @@ function indentationAt(text: string, offset: number): string {
   return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
 }
 
-function uniqueName(text: string, base: string): string {
+function uniqueName(index: FileIndex, base: string): string {
   let name = base;
-  for (let n = 2; new RegExp(`\\b${name}\\b`).test(text); n++) name = `${base}${n}`;
+  for (let n = 2; index.isNameTaken(name); n++) name = `${base}${n}`;
   return name;
 }
 
@@ -99,7 +99,7 @@ export function guardWithWeakSet(index: FileIndex, registration: Registration, f
   const { text, ast } = index.input;
   const receiver = text.slice(unwrap(registration.receiver).range[0], unwrap(registration.receiver).range[1]);
   const noun = /socket|sock$|conn/i.test(receiverPath) ? 'sockets' : 'emitters';
-  const setName = uniqueName(text, `${noun}With${capitalized(registration.event.value)}Listener`);
+  const setName = uniqueName(index, `${noun}With${capitalized(registration.event.value)}Listener`);
   const indent = indentationAt(text, statement.range[0]);
   const original = text.slice(statement.range[0], statement.range[1]).replace(/\n/g, '\n  ');
   const guarded = `if (!${setName}.has(${receiver})) {\n${indent}  ${setName}.add(${receiver});\n${indent}  ${original}\n${indent}}`;
@@ -138,10 +138,22 @@ export function removeWhenRequestEnds(index: FileIndex, registration: Registrati
   const event = registration.call.arguments[0];
   if (!event) return null;
   const indent = indentationAt(text, statement.range[0]);
-  const line = `\n${indent}${response}.once('close', () => ${span(unwrap(registration.receiver))}.${removal}(${span(event)}, ${span(registration.handler)}));`;
+  const removalStatement = `${response}.once('close', () => ${span(unwrap(registration.receiver))}.${removal}(${span(event)}, ${span(registration.handler)}));`;
+  // `if (onError) socket.on('error', onError);`: the removal belongs under the same condition, so both go in a block.
+  if (!STATEMENT_LISTS.has(index.parents.get(statement)?.type ?? AST_NODE_TYPES.Program)) {
+    const block = `{\n${indent}  ${span(statement)}\n${indent}  ${removalStatement}\n${indent}}`;
+    return { messageId: 'removeWhenRequestEnds', data: { endEmitter: response }, edits: [{ range: statement.range, text: block }] };
+  }
   return {
     messageId: 'removeWhenRequestEnds',
     data: { endEmitter: response },
-    edits: [{ range: [statement.range[1], statement.range[1]], text: line }],
+    edits: [{ range: [statement.range[1], statement.range[1]], text: `\n${indent}${removalStatement}` }],
   };
 }
+
+const STATEMENT_LISTS: ReadonlySet<AST_NODE_TYPES> = new Set([
+  AST_NODE_TYPES.BlockStatement,
+  AST_NODE_TYPES.Program,
+  AST_NODE_TYPES.StaticBlock,
+  AST_NODE_TYPES.SwitchCase,
+]);

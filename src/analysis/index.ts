@@ -53,7 +53,8 @@ export interface Finding {
 }
 
 export interface FileAnalysis {
-  readonly index: FileIndex;
+  /** Null when the file names no registration method and was not indexed. */
+  readonly index: FileIndex | null;
   readonly findings: readonly Finding[];
 }
 
@@ -80,7 +81,19 @@ export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {})
   return result;
 }
 
+/**
+ * A file with no call through a registration method's name (most files of a project) is skipped before the
+ * walk. Every form registrations.ts recognises is such a call: `x.on(`, `x?.once?.(`, `x['on'](`, `finished(`.
+ */
+const REGISTRATION_NAME = 'on|once|addListener|prependListener|prependOnceListener|addEventListener|setTimeout|connect|finished';
+const MAY_REGISTER = new RegExp(
+  `\\.\\s*(?:${REGISTRATION_NAME})\\s*(?:\\?\\.\\s*)?\\(|\\[\\s*['"\`](?:${REGISTRATION_NAME})['"\`]\\s*\\]|\\b(?:finished|once|on)\\s*\\(`,
+);
+
+const NO_FINDINGS: readonly Finding[] = [];
+
 function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalysis {
+  if (!MAY_REGISTER.test(input.text)) return { index: null, findings: NO_FINDINGS };
   const index = buildFileIndex(input);
   const findings: Finding[] = [];
   if (index.registrations.length === 0) return { index, findings };

@@ -40,13 +40,32 @@ export function buildPairingFinder(
   for (const registration of index.registrations) {
     if (registration.handler) registrationByHandler.set(unwrap(registration.handler), registration);
   }
-  const removalsByKey = new Map<string, Removal[]>();
-  for (const removal of index.removals) {
-    const key = bindingKey(index, removal.receiver);
-    if (key === null) continue;
-    const list = removalsByKey.get(key);
-    if (list) list.push(removal);
-    else removalsByKey.set(key, [removal]);
+  // Everything a registration is compared with, grouped once by receiver, so pairing stays linear.
+  const byReceiver = <T>(items: readonly T[], receiverOf: (item: T) => TSESTree.Node | null): Map<string, T[]> => {
+    const groups = new Map<string, T[]>();
+    for (const item of items) {
+      const receiver = receiverOf(item);
+      const key = receiver ? bindingKey(index, receiver) : null;
+      if (key === null) continue;
+      const list = groups.get(key);
+      if (list) list.push(item);
+      else groups.set(key, [item]);
+    }
+    return groups;
+  };
+  const removalsByKey = byReceiver(index.removals, (removal: Removal) => removal.receiver);
+  const removeAllsByKey = byReceiver(index.removeAlls, (removeAll) => removeAll.receiver);
+  const registrationsByKey = byReceiver(index.registrations, (registration) => registration.receiver);
+  /** Method calls by their object: `socket.destroy()`, `controller.abort()`. */
+  const methodCallsByKey = byReceiver(index.calls, (call) => calleeObject(call));
+  const registrationsByHandler = new Map<FunctionInfo, Registration[]>();
+  for (const registration of index.registrations) {
+    if (!registration.handler) continue;
+    for (const fn of graph.resolveFunctionRef(registration.handler)) {
+      const list = registrationsByHandler.get(fn);
+      if (list) list.push(registration);
+      else registrationsByHandler.set(fn, [registration]);
+    }
   }
 
   /** Does code at `node` run before `frame` runs again (same run, `finally`, request end, a cleanup called there)? */
@@ -66,20 +85,31 @@ export function buildPairingFinder(
     while (current && current !== frame.node) {
       if (isFunctionNode(current)) {
         const fn = index.functionByNode.get(current);
-        if (!fn || !endsWithRequest(fn, frame, hops)) return false;
+        if (!fn || !(runsWithinRequest(fn) || endsWithRequest(fn, frame, hops))) return false;
       }
       current = index.parents.get(current);
     }
     return true;
   };
 
+  /**
+   * Functions that run while the request is in flight: a Promise executor or an IIFE (at once), the request's own
+   * callbacks (`https.get(url, res => ...)`, `req.on('socket', ...)`). What they set up for the request's end
+   * (a `res.on('end')` inside them) still runs before the next request.
+   */
+  const runsWithinRequest = (fn: FunctionInfo): boolean => {
+    const parent = fn.node.parent;
+    if (parent.type === AST_NODE_TYPES.NewExpression && memberPath(parent.callee) === 'Promise' && parent.arguments[0] === fn.node) return true;
+    if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === fn.node) return true;
+    const kind = contexts.reasonOf(fn)?.kind;
+    return kind === 'client-callback' || kind === 'socket-callback';
+  };
+
   /** The calls of a function and the registrations that use it as a listener for the end of a request. */
   const entryPointsOf = (fn: FunctionInfo): TSESTree.Node[] => {
     const sites: TSESTree.Node[] = [...graph.callSitesOf(fn)];
-    for (const registration of index.registrations) {
-      if (registration.handler && graph.resolveFunctionRef(registration.handler).includes(fn) && firesAtRequestEnd(registration)) {
-        sites.push(registration.call);
-      }
+    for (const registration of registrationsByHandler.get(fn) ?? []) {
+      if (firesAtRequestEnd(registration)) sites.push(registration.call);
     }
     return sites;
   };
@@ -128,6 +158,12 @@ export function buildPairingFinder(
     return keys;
   };
 
+  const isUntraceable = (handler: TSESTree.Node): boolean => {
+    const inner = unwrap(handler);
+    const fresh = isFunctionNode(inner) || (inner.type === AST_NODE_TYPES.CallExpression && calleeName(inner) === 'bind');
+    return !fresh && bindingKey(index, handler) === null;
+  };
+
   const isInsideHandler = (node: TSESTree.Node, registration: Registration): boolean => {
     if (!registration.handler) return false;
     return graph.resolveFunctionRef(registration.handler).some((fn) => isInside(node, fn.node));
@@ -135,9 +171,8 @@ export function buildPairingFinder(
 
   /** The registration on `key` for an end-of-life event whose listener holds `node`, e.g. `socket.on('close', ...)`. */
   const ownEndListener = (node: TSESTree.Node, key: string): Registration | null => {
-    for (const registration of index.registrations) {
+    for (const registration of registrationsByKey.get(key) ?? []) {
       if (registration.event.value === null || !EMITTER_END_EVENTS.has(registration.event.value)) continue;
-      if (bindingKey(index, registration.receiver) !== key) continue;
       if (isInsideHandler(node, registration)) return registration;
     }
     return null;
@@ -151,21 +186,17 @@ export function buildPairingFinder(
     const owner = inner.type === AST_NODE_TYPES.MemberExpression && memberName(inner) === 'signal' ? inner.object : null;
     const ownerKey = owner ? bindingKey(index, owner) : null;
     if (ownerKey === null) return null;
-    for (const call of index.calls) {
-      if (calleeName(call) !== 'abort') continue;
-      const object = calleeObject(call);
-      if (object && bindingKey(index, object) === ownerKey && runsBeforeRepeat(call, frame, 0)) return call;
+    for (const call of methodCallsByKey.get(ownerKey) ?? []) {
+      if (calleeName(call) === 'abort' && runsBeforeRepeat(call, frame, 0)) return call;
     }
     return null;
   };
 
   /** `stream.on('error', noop); stream.destroy();`: the emitter dies in this run, and its listeners with it. */
   const teardownInRun = (key: string, frame: Frame): TSESTree.Node | null => {
-    for (const call of index.calls) {
+    for (const call of methodCallsByKey.get(key) ?? []) {
       const name = calleeName(call);
-      if (name === null || !TEARDOWN_METHODS.has(name) || !isInside(call, frame.node)) continue;
-      const object = calleeObject(call);
-      if (object && bindingKey(index, object) === key && runsBeforeRepeat(call, frame, 0)) return call;
+      if (name !== null && TEARDOWN_METHODS.has(name) && isInside(call, frame.node) && runsBeforeRepeat(call, frame, 0)) return call;
     }
     return null;
   };
@@ -209,7 +240,9 @@ export function buildPairingFinder(
       let sawSameHandler = false;
       for (const removal of candidates) {
         const same = handlerKey !== null && handlerKeysOf(removal.handler).has(handlerKey);
-        if (!same) continue;
+        // `bus.off('event', listeners.get(id))`: a handler that cannot be traced may well be the same one, so
+        // judge the removal by when it runs; only a provably other function is a different-function removal.
+        if (!same && !isUntraceable(removal.handler)) continue;
         sawSameHandler = true;
         if (isInsideHandler(removal.call, registration)) {
           // A listener that removes itself when it fires behaves like once().
@@ -236,8 +269,8 @@ export function buildPairingFinder(
       }
       const removeAll = key === null
         ? undefined
-        : index.removeAlls.find(
-            (r) => bindingKey(index, r.receiver) === key && (r.event === null || sameEvent(r.event, registration.event)) && isInside(r.call, frame.node),
+        : removeAllsByKey.get(key)?.find(
+            (r) => (r.event === null || sameEvent(r.event, registration.event)) && isInside(r.call, frame.node),
           );
       if (removeAll && problem !== 'different-function') {
         problem = 'remove-all';

@@ -206,14 +206,20 @@ export function buildReceivers(
     const object = unwrap(node.object);
     if (object.type === AST_NODE_TYPES.ThisExpression && name !== null) {
       const cls = index.enclosingClass(index.enclosingFunction(object));
-      const writes = cls ? (index.fieldWrites.get(cls)?.get(name) ?? []) : [];
+      const thisOwner = index.thisOwnerOf(index.enclosingFunction(object));
+      const writes = thisOwner ? (index.fieldWrites.get(thisOwner)?.get(name) ?? []) : [];
       const fresh = freshWriteIn(writes, frame, at);
       if (fresh) return perRequest(`created in this run (line ${line(fresh)})`, fresh);
       if (LONG_LIVED_MEMBERS.has(name) && !writes.some((write) => unwrap(write).type === AST_NODE_TYPES.NewExpression)) {
         return longLived(LONG_LIVED_MEMBERS.get(name)!, writes[0] ?? node, name === 'socket' || name === 'connection');
       }
       // `onRequest(req, res) { this.res = res }`: a field re-pointed at each request's own object.
-      const repointed = writes.find((write) => classify(write, frameAround(write) ?? frame, write, depth + 1).kind === 'per-request');
+      // A constructor or field initializer writes once per instance: `this.agent = new Agent()` there is no re-pointing.
+      const writtenOnce = (write: TSESTree.Node): boolean =>
+        write.parent?.type === AST_NODE_TYPES.PropertyDefinition || index.enclosingFunction(write)?.isConstructor === true;
+      const repointed = writes.find(
+        (write) => !writtenOnce(write) && classify(write, frameAround(write) ?? frame, write, depth + 1).kind === 'per-request',
+      );
       if (repointed && !LONG_LIVED_MEMBERS.has(name)) return perRequest(`re-pointed at each request's object (line ${line(repointed)})`, repointed);
       if (cls && isPerRequestClass(cls)) {
         // A per-request object's field lives as long as what was stored in it.

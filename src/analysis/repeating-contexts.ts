@@ -2,7 +2,7 @@
 // routes, client callbacks, timers, recurring events, re-entered paths, request issuers), then propagates
 // them into nested functions and into the functions those call; one-time setup code stops the spread.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, calleeObject, isFunctionLike, isInside, isLoopNode, line, memberPath, staticString, unwrap } from './ast.js';
+import { calleeName, calleeObject, isFunctionLike, isInside, isLoopNode, line, memberPath, staticString, tsOnlyArray, unwrap, type LoopNode } from './ast.js';
 import { bindingKey } from './bindings.js';
 import type { CallGraph } from './call-graph.js';
 import { resolveModuleCall, type FileIndex, type FunctionInfo } from './file-index.js';
@@ -89,17 +89,35 @@ function isDeferringCall(call: TSESTree.CallExpression): boolean {
   return name !== null && /^(setTimeout|setInterval|setImmediate|nextTick|queueMicrotask|defer|schedule)$/.test(name);
 }
 
-function isTimerGlobal(index: FileIndex, call: TSESTree.CallExpression, name: string): boolean {
-  const callee = unwrap(call.callee);
-  if (callee.type === AST_NODE_TYPES.Identifier) {
-    if (callee.name !== name) return index.moduleOf(callee.name, callee) === `timers#${name}`;
-    return !index.variableOf.get(callee)?.defs.length || index.moduleOf(name, callee) === `timers#${name}`;
+type TimerName = 'setTimeout' | 'setInterval' | 'setImmediate';
+const TIMER_NAMES: ReadonlySet<string> = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+const timerCache = new WeakMap<TSESTree.CallExpression, TimerName | null>();
+
+/** The global timer a call schedules with (`setInterval`, `timers.setTimeout`, an import from 'timers'), if any. */
+function timerOf(index: FileIndex, call: TSESTree.CallExpression): TimerName | null {
+  let timer = timerCache.get(call);
+  if (timer === undefined) {
+    timer = null;
+    const callee = unwrap(call.callee);
+    if (callee.type === AST_NODE_TYPES.Identifier) {
+      const spec = index.moduleOf(callee.name, callee);
+      const imported = spec?.startsWith('timers#') ? spec.slice(7) : null;
+      if (imported !== null && TIMER_NAMES.has(imported)) timer = imported as TimerName;
+      else if (TIMER_NAMES.has(callee.name) && spec === null && !index.variableOf.get(callee)?.defs.length) timer = callee.name as TimerName;
+    } else if (callee.type === AST_NODE_TYPES.MemberExpression) {
+      const name = calleeName(call);
+      const path = memberPath(callee.object);
+      if (name !== null && TIMER_NAMES.has(name) && (path === 'globalThis' || path === 'global' || path === 'window' || path === 'timers')) {
+        timer = name as TimerName;
+      }
+    }
+    timerCache.set(call, timer);
   }
-  if (callee.type === AST_NODE_TYPES.MemberExpression && calleeName(call) === name) {
-    const path = memberPath(callee.object);
-    return path === 'globalThis' || path === 'global' || path === 'window' || path === 'timers';
-  }
-  return false;
+  return timer;
+}
+
+function isTimerGlobal(index: FileIndex, call: TSESTree.CallExpression, name: TimerName): boolean {
+  return timerOf(index, call) === name;
 }
 
 /** Does this call send one HTTP request (so its enclosing function runs once per request)? */
@@ -344,7 +362,7 @@ export function buildRepeatingContexts(
     }
     const cls = fn.classNode;
     if (cls && fn.name !== null) {
-      for (const implemented of (cls.implements as TSESTree.TSClassImplements[] | undefined) ?? []) {
+      for (const implemented of tsOnlyArray(cls.implements)) {
         const interfaceName = memberPath(implemented.expression)?.split('.').pop();
         if (interfaceName !== undefined && NEST_PER_REQUEST_INTERFACES.get(interfaceName) === fn.name) {
           seeds.push([fn, { kind: 'route-handler', what: `${fn.displayName} of a ${interfaceName}`, node: implemented, via: null }]);
@@ -544,16 +562,31 @@ export function buildRepeatingContexts(
         if (frame) return frame;
       }
       // Outside any repeating function, only a loop that runs without bound repeats.
+      let child: TSESTree.Node = node;
       let current = index.parents.get(node);
       while (current && current !== fn?.node) {
-        if (isLoopNode(current) && isUnboundedLoop(current)) {
+        if (isLoopNode(current) && isUnboundedLoop(current) && repeatsInLoop(current, child)) {
           return { node: current, fn, reason: { kind: 'loop', what: 'a loop without bound', node: current, via: null } };
         }
+        child = current;
         current = index.parents.get(current);
       }
       return null;
     },
   };
+}
+
+/** The part of a loop that runs on every iteration: not `for (init; ...)` nor the iterable of `for (x of iterable)`. */
+function repeatsInLoop(loop: LoopNode, child: TSESTree.Node): boolean {
+  switch (loop.type) {
+    case AST_NODE_TYPES.ForStatement:
+      return child !== loop.init;
+    case AST_NODE_TYPES.ForInStatement:
+    case AST_NODE_TYPES.ForOfStatement:
+      return child === loop.body;
+    default:
+      return true;
+  }
 }
 
 function isUnboundedLoop(loop: TSESTree.Node): boolean {
