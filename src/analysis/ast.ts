@@ -83,7 +83,13 @@ export function memberName(node: TSESTree.MemberExpression): string | null {
 export function keyName(key: TSESTree.Node, computed: boolean): string | null {
   if (!computed && key.type === AST_NODE_TYPES.Identifier) return key.name;
   if (key.type === AST_NODE_TYPES.PrivateIdentifier) return `#${key.name}`;
-  return staticString(key);
+  return staticString(key) ?? (computed ? symbolKey(key) : null);
+}
+
+/** `[kHandler]() {}` and `this[kHandler]()` name the same method: the constant's name in brackets. */
+export function symbolKey(key: TSESTree.Node): string | null {
+  const inner = unwrap(key);
+  return inner.type === AST_NODE_TYPES.Identifier ? `[${inner.name}]` : null;
 }
 
 /** The method called by `x.m(...)`, or the function called by `f(...)`. */

@@ -1,7 +1,7 @@
 // Which functions of this file a call or a callback reference can run: declarations, variables,
 // `this.method`, methods of a class instantiated into a variable or field, closure factories.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, childNodes, isFunctionNode, memberName, unwrap } from './ast.js';
+import { calleeName, childNodes, isFunctionNode, memberName, symbolKey, unwrap } from './ast.js';
 import { definitionOf } from './bindings.js';
 import type { ClassNode, FileIndex, FunctionInfo } from './file-index.js';
 import { COMMON_METHOD_NAMES } from './vocabulary.js';
@@ -121,7 +121,7 @@ export function buildCallGraph(index: FileIndex): CallGraph {
         return [];
       }
       case AST_NODE_TYPES.MemberExpression: {
-        const name = memberName(inner);
+        const name = memberName(inner) ?? (inner.computed ? symbolKey(inner.property) : null);
         if (name === null) return [];
         const object = unwrap(inner.object);
         if (object.type === AST_NODE_TYPES.ThisExpression) {

@@ -91,6 +91,7 @@ export const LONG_LIVED_MEMBERS: ReadonlyMap<string, string> = new Map([
   ['agent', 'an http.Agent shared by every request'],
   ['globalAgent', 'the global http.Agent shared by every request'],
   ['server', 'the server, which lives as long as the process'],
+  ['app', 'the application (req.app, ctx.app), which lives as long as the service'],
 ]);
 export const PROCESS_STREAMS: ReadonlySet<string> = new Set(['stdin', 'stdout', 'stderr']);
 

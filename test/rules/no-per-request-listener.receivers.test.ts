@@ -138,6 +138,58 @@ ruleTester.run('no-per-request-listener', rule, {
     },
   ],
   invalid: [
+    {
+      name: 'req.app: the application reached through the request outlives it',
+      code: dedent`
+        app.get('/orders', (req, res) => {
+          req.app.on('shutdown', () => res.end());
+          res.json([]);
+        });
+      `,
+      errors: [
+        {
+          messageId: 'perRequestListener',
+          line: 2,
+          column: 3,
+          data: {
+            event: 'shutdown',
+            receiver: 'req.app',
+            lifetime: 'the application (req.app, ctx.app), which lives as long as the service',
+            context: "once per request: the route handler of app.get('/orders') (line 1)",
+          },
+          suggestions: [],
+        },
+      ],
+    },
+    {
+      name: 'a symbol-keyed method called as this[kHandle]() from the request handler',
+      code: dedent`
+        import http from 'node:http';
+        const kHandle = Symbol('handle');
+        export class Server {
+          [kHandle](req, res) {
+            req.socket.on('close', () => res.destroy());
+          }
+          start() {
+            http.createServer((req, res) => this[kHandle](req, res)).listen(0);
+          }
+        }
+      `,
+      errors: [
+        {
+          messageId: 'perRequestListener',
+          line: 5,
+          column: 5,
+          data: {
+            event: 'close',
+            receiver: 'req.socket',
+            lifetime: 'a keep-alive socket that outlives the request',
+            context: 'once per request: called at line 8 from the request handler of http.createServer (line 8)',
+          },
+          suggestions: [],
+        },
+      ],
+    },
     // Receivers that outlive the request.
     {
       name: 'req.socket destructured from the request',
