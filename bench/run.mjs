@@ -47,7 +47,7 @@ function readVerdicts() {
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 const findingKey = (f) => `${f.package}/${f.file}:${f.line}`;
 
-function resultsMarkdown(summary, findings, perf, verdicts) {
+function resultsMarkdown(summary, findings, perf, verdicts, scaling) {
   const { totals } = summary;
   const out = [];
   out.push('# Benchmark results', '');
@@ -71,6 +71,18 @@ function resultsMarkdown(summary, findings, perf, verdicts) {
       'object, `{ plugins: { listeners }, rules }` with its three rules at `error`), spread after the same language options as',
       'the other configurations; its legacy `configs.recommended` (`plugins: [\'listeners\']`) is not valid flat config.',
       'Its report count is what it says about the same corpus: it pairs `on`/`off` by name across a file.', '');
+  }
+
+  if (scaling) {
+    out.push('## Cost against file size', '');
+    out.push(`Generated service files of growing size, dense with trackers, clients, routes and registrations (\`bench/scaling.mjs\`),`,
+      'linted with the rule and with parse only in one process; the rule\'s added time per 1,000 lines stays flat when its cost is',
+      `linear in file size. Machine: ${scaling.machine}.`, '');
+    out.push('| lines | parse only (ms) | with the rule (ms) | rule adds per 1,000 lines (ms) | reports |', '| ---: | ---: | ---: | ---: | ---: |');
+    for (const row of scaling.rows) {
+      out.push(`| ${row.lines} | ${row.parseMs.toFixed(1)} | ${row.ruleMs.toFixed(1)} | ${row.addedMsPer1000Lines.toFixed(2)} | ${row.reports} |`);
+    }
+    out.push('');
   }
 
   out.push('## Corpus', '');
@@ -147,12 +159,15 @@ function main() {
     if (!skipPerf) {
       const perfStatus = run(process.execPath, ['--expose-gc', 'bench/perf.mjs', ...perfArgs]);
       if (perfStatus !== 0) throw new Error(`bench/perf.mjs exited with ${perfStatus}`);
+      const scalingStatus = run(process.execPath, ['bench/scaling.mjs']);
+      if (scalingStatus !== 0) throw new Error(`bench/scaling.mjs exited with ${scalingStatus}`);
     }
   }
   const summary = readJson('corpus-summary.json');
   const findings = readJson('corpus-findings.json');
   const perf = existsSync(at('perf-results.json')) ? readJson('perf-results.json') : undefined;
-  writeFileSync(at('RESULTS.md'), `${resultsMarkdown(summary, findings, perf, readVerdicts())}\n`);
+  const scaling = existsSync(at('scaling-results.json')) ? readJson('scaling-results.json') : undefined;
+  writeFileSync(at('RESULTS.md'), `${resultsMarkdown(summary, findings, perf, readVerdicts(), scaling)}\n`);
   console.log(`\nwrote bench/RESULTS.md (${findings.length} reports, ${summary.totals.crashes} rule crashes)`);
   if (status !== 0) {
     console.error('corpus-report.mjs failed: the rule crashed on some corpus file (see RESULTS.md, "Rule crashes")');
