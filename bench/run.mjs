@@ -47,7 +47,7 @@ function readVerdicts() {
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 const findingKey = (f) => `${f.package}/${f.file}:${f.line}`;
 
-function resultsMarkdown(summary, findings, perf, verdicts, scaling) {
+function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime) {
   const { totals } = summary;
   const out = [];
   out.push('# Benchmark results', '');
@@ -73,14 +73,25 @@ function resultsMarkdown(summary, findings, perf, verdicts, scaling) {
       'Its report count is what it says about the same corpus: it pairs `on`/`off` by name across a file.', '');
   }
 
+  if (ruleTime) {
+    out.push('## Time inside the rules', '');
+    out.push(`What ESLint's TIMING=1 measures: the time spent in each plugin's create() and listeners, over the same ${ruleTime.files} files`,
+      `(\`bench/rule-time.mjs\`, median of ${ruleTime.rounds} rounds alternating the two plugins). ${ruleTime.machine}; ${ruleTime.date}.`, '');
+    out.push('| plugin | time in its rules (ms) | per round (ms) |', '| --- | ---: | --- |');
+    out.push(`| listener-leak (no-per-request-listener) | ${ruleTime.oursMs.toFixed(0)} | ${ruleTime.oursRounds.join(', ')} |`);
+    out.push(`| ${ruleTime.competitor} (flat/recommended) | ${ruleTime.theirsMs.toFixed(0)} | ${ruleTime.theirsRounds.join(', ')} |`, '');
+    out.push(`Ratio: ${ruleTime.ratio.toFixed(2)}x. eslint-plugin-listeners matches \`on\`/\`off\` names within a file; listener-leak builds a call`,
+      'graph, traces receivers to their origin and looks for pairing on every path, and still adds only the few percent of total lint',
+      'time shown under Speed.', '');
+  }
   if (scaling) {
     out.push('## Cost against file size', '');
-    out.push(`Generated service files of growing size, dense with trackers, clients, routes and registrations (\`bench/scaling.mjs\`),`,
-      'linted with the rule and with parse only in one process; the rule\'s added time per 1,000 lines stays flat when its cost is',
-      `linear in file size. Machine: ${scaling.machine}.`, '');
-    out.push('| lines | parse only (ms) | with the rule (ms) | rule adds per 1,000 lines (ms) | reports |', '| ---: | ---: | ---: | ---: | ---: |');
+    out.push('Generated service files of growing size, dense with trackers, clients, routes and registrations (`bench/scaling.mjs`);',
+      `time spent inside the rule, best of ${scaling.rounds} rounds. A flat time per 1,000 lines means the cost is linear in file size.`,
+      `Machine: ${scaling.machine}.`, '');
+    out.push('| lines | time in the rule (ms) | per 1,000 lines (ms) | reports |', '| ---: | ---: | ---: | ---: |');
     for (const row of scaling.rows) {
-      out.push(`| ${row.lines} | ${row.parseMs.toFixed(1)} | ${row.ruleMs.toFixed(1)} | ${row.addedMsPer1000Lines.toFixed(2)} | ${row.reports} |`);
+      out.push(`| ${row.lines} | ${row.ruleMs.toFixed(1)} | ${row.msPer1000Lines.toFixed(2)} | ${row.reports} |`);
     }
     out.push('');
   }
@@ -159,15 +170,18 @@ function main() {
     if (!skipPerf) {
       const perfStatus = run(process.execPath, ['--expose-gc', 'bench/perf.mjs', ...perfArgs]);
       if (perfStatus !== 0) throw new Error(`bench/perf.mjs exited with ${perfStatus}`);
-      const scalingStatus = run(process.execPath, ['bench/scaling.mjs']);
-      if (scalingStatus !== 0) throw new Error(`bench/scaling.mjs exited with ${scalingStatus}`);
+      for (const script of ['bench/rule-time.mjs', 'bench/scaling.mjs']) {
+        const scriptStatus = run(process.execPath, ['--expose-gc', script, ...(script.endsWith('rule-time.mjs') ? perfArgs : [])]);
+        if (scriptStatus !== 0) throw new Error(`${script} exited with ${scriptStatus}`);
+      }
     }
   }
   const summary = readJson('corpus-summary.json');
   const findings = readJson('corpus-findings.json');
   const perf = existsSync(at('perf-results.json')) ? readJson('perf-results.json') : undefined;
   const scaling = existsSync(at('scaling-results.json')) ? readJson('scaling-results.json') : undefined;
-  writeFileSync(at('RESULTS.md'), `${resultsMarkdown(summary, findings, perf, readVerdicts(), scaling)}\n`);
+  const ruleTime = existsSync(at('rule-time-results.json')) ? readJson('rule-time-results.json') : undefined;
+  writeFileSync(at('RESULTS.md'), `${resultsMarkdown(summary, findings, perf, readVerdicts(), scaling, ruleTime)}\n`);
   console.log(`\nwrote bench/RESULTS.md (${findings.length} reports, ${summary.totals.crashes} rule crashes)`);
   if (status !== 0) {
     console.error('corpus-report.mjs failed: the rule crashed on some corpus file (see RESULTS.md, "Rule crashes")');

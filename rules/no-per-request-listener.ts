@@ -1,7 +1,7 @@
 // Reports listener registrations that run once per request (or per tick, per reconnect) on an emitter that
 // outlives that run, with no removal or registry guard to pair them. The detector lives in src/analysis.
-import type { TSESLint } from '@typescript-eslint/utils';
-import { analyzeFile, type DetectorOptions, type FindingKind, type SuggestionId } from '../src/analysis/index.js';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { analyzeFile, INDEXED_NODE_TYPES, type DetectorOptions, type FindingKind, type SuggestionId } from '../src/analysis/index.js';
 import { createRule } from './utils/create-rule.js';
 
 type Options = [
@@ -75,11 +75,19 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     const detectorOptions: DetectorOptions = options;
+    // The detector's index is built from ESLint's own traversal instead of a second walk of the file.
+    const indexedNodes: TSESTree.Node[] = [];
+    const collect = (node: TSESTree.Node): void => {
+      indexedNodes.push(node);
+    };
+    const listeners: TSESLint.RuleListener = {};
+    for (const type of INDEXED_NODE_TYPES) listeners[type] = collect;
     return {
-      Program(program) {
+      ...listeners,
+      'Program:exit'(program) {
         const { sourceCode } = context;
         const { findings } = analyzeFile(
-          { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text },
+          { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text, indexedNodes },
           detectorOptions,
         );
         for (const finding of findings) {

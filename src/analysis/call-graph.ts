@@ -122,7 +122,8 @@ export function buildCallGraph(index: FileIndex): CallGraph {
       }
       case AST_NODE_TYPES.MemberExpression: {
         const name = memberName(inner) ?? (inner.computed ? symbolKey(inner.property) : null);
-        if (name === null) return [];
+        // No function of this file has the name: nothing here can be what `x.name()` runs (most calls).
+        if (name === null || !index.functionsByName.has(name)) return [];
         const object = unwrap(inner.object);
         if (object.type === AST_NODE_TYPES.ThisExpression) {
           const cls = index.enclosingClass(index.enclosingFunction(object));

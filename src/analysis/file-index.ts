@@ -3,17 +3,16 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import {
-  calleeName,
   tsOnlyArray,
   isFunctionNode,
   isLoopNode,
   keyName,
   memberName,
-  staticString,
   unwrap,
   type FunctionNode,
   type LoopNode,
 } from './ast.js';
+import { moduleSpecifier, requiredModule, resolveModuleCall } from './modules.js';
 import { matchRegistration, matchRemoval, matchRemoveAll, type Registration, type Removal, type RemoveAll } from './registrations.js';
 
 /** The parts of a scope manager (eslint-scope or @typescript-eslint/scope-manager) the analysis reads. */
@@ -37,16 +36,84 @@ export interface ScopeLike {
   variables: readonly ScopeVariable[];
   references: readonly ScopeReference[];
   childScopes: readonly ScopeLike[];
+  /** The scope's own variables by name. */
+  set: ReadonlyMap<string, ScopeVariable>;
+  upper: ScopeLike | null;
 }
 export interface ScopeManagerLike {
   globalScope: ScopeLike | null;
   scopes: readonly ScopeLike[];
+  /** The scope a node creates (the innermost one, with `inner`), or null if it creates none. */
+  acquire(node: TSESTree.Node, inner?: boolean): ScopeLike | null;
+}
+
+/** Identifier -> the variable it names, resolved on first ask: most identifiers are never asked about. */
+export interface VariableResolver {
+  get(identifier: TSESTree.Node): ScopeVariable | undefined;
+  has(identifier: TSESTree.Node): boolean;
 }
 
 export interface AnalysisInput {
   ast: TSESTree.Program;
   scopeManager: ScopeManagerLike;
   text: string;
+  /**
+   * The nodes of INDEXED_NODE_TYPES in source order, when the caller has walked the AST already (an ESLint
+   * rule gets them from ESLint's own traversal); without them the index walks the AST itself.
+   */
+  indexedNodes?: readonly TSESTree.Node[];
+}
+
+/** The node types the index reads; every other node is only passed through. */
+export const INDEXED_NODE_TYPES = [
+  AST_NODE_TYPES.FunctionDeclaration,
+  AST_NODE_TYPES.FunctionExpression,
+  AST_NODE_TYPES.ArrowFunctionExpression,
+  AST_NODE_TYPES.CallExpression,
+  AST_NODE_TYPES.NewExpression,
+  AST_NODE_TYPES.ImportDeclaration,
+  AST_NODE_TYPES.VariableDeclarator,
+  AST_NODE_TYPES.AssignmentExpression,
+  AST_NODE_TYPES.PropertyDefinition,
+  AST_NODE_TYPES.ClassDeclaration,
+  AST_NODE_TYPES.ClassExpression,
+  AST_NODE_TYPES.ForStatement,
+  AST_NODE_TYPES.ForInStatement,
+  AST_NODE_TYPES.ForOfStatement,
+  AST_NODE_TYPES.WhileStatement,
+  AST_NODE_TYPES.DoWhileStatement,
+] as const;
+const INDEXED: ReadonlySet<string> = new Set(INDEXED_NODE_TYPES);
+
+/**
+ * Walks the AST (iteratively: generated code nests deep) and returns the indexed nodes in source order.
+ * A bare parser (the codemod's) leaves `parent` unset; the walk sets it as ESLint would.
+ */
+export function collectIndexedNodes(ast: TSESTree.Program): TSESTree.Node[] {
+  const out: TSESTree.Node[] = [];
+  const setParents = !ast.body.every((statement) => (statement.parent as TSESTree.Node | undefined) === ast);
+  const stack: TSESTree.Node[] = [ast];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (INDEXED.has(node.type)) out.push(node);
+    const keys = visitorKeys[node.type] ?? NO_KEYS;
+    for (let k = keys.length - 1; k >= 0; k--) {
+      const child = (node as unknown as Record<string, unknown>)[keys[k]!];
+      if (Array.isArray(child)) {
+        for (let i = child.length - 1; i >= 0; i--) {
+          const item = child[i] as TSESTree.Node | null;
+          if (item !== null && typeof item === 'object' && typeof item.type === 'string') {
+            if (setParents) (item as { parent: TSESTree.Node }).parent = node;
+            stack.push(item);
+          }
+        }
+      } else if (child !== null && typeof child === 'object' && typeof (child as TSESTree.Node).type === 'string') {
+        if (setParents) (child as { parent: TSESTree.Node }).parent = node;
+        stack.push(child as TSESTree.Node);
+      }
+    }
+  }
+  return out;
 }
 
 const NO_KEYS: readonly string[] = [];
@@ -93,7 +160,7 @@ export interface FileIndex {
   readonly classesByName: Map<string, ClassNode>;
   /** Property names ever assigned on any object (`socket[kTracked] = true`, `socket.__tracked = 1`). */
   readonly assignedProperties: Set<string>;
-  readonly variableOf: Map<TSESTree.Node, ScopeVariable>;
+  readonly variableOf: VariableResolver;
   /** Is a name declared or referenced anywhere in the file? For picking a new name that collides with nothing. */
   isNameTaken(name: string): boolean;
   /** Innermost enclosing function of a node, or null at module level. */
@@ -141,32 +208,7 @@ function nameForFunction(
   }
 }
 
-function moduleSpecifier(value: string): string {
-  return value.startsWith('node:') ? value.slice(5) : value;
-}
-
-function requiredModule(node: TSESTree.Node | null | undefined): string | null {
-  if (!node) return null;
-  const inner = unwrap(node);
-  if (
-    inner.type === AST_NODE_TYPES.CallExpression &&
-    inner.callee.type === AST_NODE_TYPES.Identifier &&
-    inner.callee.name === 'require'
-  ) {
-    const spec = staticString(inner.arguments[0]);
-    return spec === null ? null : moduleSpecifier(spec);
-  }
-  // `require('http').request` style: the module of the object
-  if (inner.type === AST_NODE_TYPES.MemberExpression) {
-    const base = requiredModule(inner.object);
-    const name = memberName(inner);
-    return base !== null && name !== null ? `${base}#${name}` : null;
-  }
-  return null;
-}
-
 export function buildFileIndex(input: AnalysisInput): FileIndex {
-  const parserSetParents = input.ast.body.every((statement) => (statement.parent as TSESTree.Node | undefined) === input.ast);
   const parents = { get: (node: TSESTree.Node): TSESTree.Node | undefined => (node.type === AST_NODE_TYPES.Program ? undefined : node.parent) };
   const functions: FunctionInfo[] = [];
   const functionByNode = new Map<TSESTree.Node, FunctionInfo>();
@@ -181,17 +223,9 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
   const fieldWrites = new Map<ClassNode | FunctionNode, Map<string, TSESTree.Node[]>>();
   const classesByName = new Map<string, ClassNode>();
   const assignedProperties = new Set<string>();
-  const variableOf = new Map<TSESTree.Node, ScopeVariable>();
   const enclosingOf = new Map<TSESTree.Node, FunctionInfo | null>();
 
-  for (const scope of input.scopeManager.scopes) {
-    for (const variable of scope.variables) {
-      for (const identifier of variable.identifiers) variableOf.set(identifier, variable);
-    }
-    for (const reference of scope.references) {
-      if (reference.resolved) variableOf.set(reference.identifier, reference.resolved);
-    }
-  }
+  const variableOf = createVariableResolver(input.scopeManager);
 
   const classOfThis = (fn: FunctionInfo | null): ClassNode | null => {
     let current = fn;
@@ -227,18 +261,18 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
     else functionsByName.set(name, [info]);
   };
 
-  // Iterative walk: deep ASTs (generated code) must not overflow the stack.
-  // Three parallel stacks instead of an object per node: this walk touches every node of the file.
-  const nodeStack: TSESTree.Node[] = [input.ast];
-  const parentStack: (TSESTree.Node | undefined)[] = [undefined];
-  const fnStack: (FunctionInfo | null)[] = [null];
-  while (nodeStack.length > 0) {
-    const node = nodeStack.pop()!;
-    const parent = parentStack.pop();
-    const outerFn = fnStack.pop() ?? null;
-    // A bare parser (the codemod's) leaves `parent` unset; set it as ESLint would, so every module can climb.
-    if (parent && !parserSetParents) (node as { parent: TSESTree.Node }).parent = parent;
-    let fn = outerFn;
+  const nodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
+  /** The nearest function around a node, climbing parents; functions are indexed before what they hold. */
+  const functionAround = (node: TSESTree.Node): FunctionInfo | null => {
+    for (let current = node.parent; current; current = current.parent) {
+      const info = functionByNode.get(current);
+      if (info) return info;
+    }
+    return null;
+  };
+  for (const node of nodes) {
+    const parent: TSESTree.Node | undefined = node.parent;
+    const outerFn = functionAround(node);
 
     if (isFunctionNode(node)) {
       const naming = nameForFunction(node, parent);
@@ -259,7 +293,6 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
       functions.push(info);
       functionByNode.set(node, info);
       addByName(naming.name, info);
-      fn = info;
     }
 
     switch (node.type) {
@@ -331,25 +364,6 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
         if (isLoopNode(node)) loops.push(node);
     }
 
-    // Children pushed in reverse so they pop in source order; no array per node (this loop is hot).
-    const keys = visitorKeys[node.type] ?? NO_KEYS;
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const child = (node as unknown as Record<string, unknown>)[keys[k]!];
-      if (Array.isArray(child)) {
-        for (let i = child.length - 1; i >= 0; i--) {
-          const item = child[i] as TSESTree.Node | null;
-          if (item !== null && typeof item === 'object' && typeof item.type === 'string') {
-            nodeStack.push(item);
-            parentStack.push(node);
-            fnStack.push(fn);
-          }
-        }
-      } else if (child !== null && typeof child === 'object' && typeof (child as TSESTree.Node).type === 'string') {
-        nodeStack.push(child as TSESTree.Node);
-        parentStack.push(node);
-        fnStack.push(fn);
-      }
-    }
   }
 
   // Calls know their function from the walk; any other node finds it by climbing to the nearest function.
@@ -431,48 +445,32 @@ function findIdentifierAt(node: TSESTree.Node): TSESTree.Node | null {
 }
 
 /** `http.createServer`, `createServer` (imported from http), `require('http').createServer`: the module and function. */
-const moduleCallCache = new WeakMap<TSESTree.Node, { module: string; name: string } | null>();
 
-export function resolveModuleCall(
-  index: FileIndex,
-  call: TSESTree.CallExpression | TSESTree.NewExpression,
-): { module: string; name: string } | null {
-  let resolved = moduleCallCache.get(call);
-  if (resolved === undefined) {
-    resolved = resolveModuleCallUncached(index, call);
-    moduleCallCache.set(call, resolved);
-  }
-  return resolved;
-}
-
-function resolveModuleCallUncached(
-  index: FileIndex,
-  call: TSESTree.CallExpression | TSESTree.NewExpression,
-): { module: string; name: string } | null {
-  const callee = unwrap(call.callee);
-  if (callee.type === AST_NODE_TYPES.Identifier) {
-    const spec = index.moduleOf(callee.name, callee);
-    if (spec === null) return null;
-    const hash = spec.indexOf('#');
-    return hash === -1 ? { module: spec, name: 'default' } : { module: spec.slice(0, hash), name: spec.slice(hash + 1) };
-  }
-  if (callee.type === AST_NODE_TYPES.MemberExpression) {
-    const name = calleeName(call);
-    if (name === null) return null;
-    const object = unwrap(callee.object);
-    const direct = requiredModule(object);
-    if (direct !== null) return { module: direct, name };
-    if (object.type === AST_NODE_TYPES.Identifier) {
-      const spec = index.moduleOf(object.name, object);
-      if (spec !== null) return { module: spec.replace(/#default$/, ''), name };
-      // An unresolved `http`/`https` global-looking name (e.g. injected) still means the module.
-      if (!index.variableOf.has(object) || isModuleLevelName(index, object)) return { module: object.name, name };
+/**
+ * Resolves an identifier by name through the scope chain from the innermost scope around it, as the
+ * scope manager's own references do, but only for the identifiers the analysis asks about.
+ */
+function createVariableResolver(scopeManager: ScopeManagerLike): VariableResolver {
+  const cache = new Map<TSESTree.Node, ScopeVariable | null>();
+  const resolve = (identifier: TSESTree.Node): ScopeVariable | null => {
+    if (identifier.type !== AST_NODE_TYPES.Identifier) return null;
+    let scope: ScopeLike | null = null;
+    for (let node: TSESTree.Node | undefined = identifier.parent; node && !scope; node = node.parent) {
+      scope = scopeManager.acquire(node, true);
     }
-  }
-  return null;
-}
-
-function isModuleLevelName(index: FileIndex, identifier: TSESTree.Identifier): boolean {
-  const variable = index.variableOf.get(identifier);
-  return !variable || variable.defs.length === 0;
+    for (; scope; scope = scope.upper) {
+      const variable = scope.set.get(identifier.name);
+      if (variable) return variable;
+    }
+    return null;
+  };
+  const get = (identifier: TSESTree.Node): ScopeVariable | undefined => {
+    let variable = cache.get(identifier);
+    if (variable === undefined) {
+      variable = resolve(identifier);
+      cache.set(identifier, variable);
+    }
+    return variable ?? undefined;
+  };
+  return { get, has: (identifier) => get(identifier) !== undefined };
 }

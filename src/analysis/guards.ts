@@ -78,18 +78,28 @@ function exitsEarly(node: TSESTree.Node): boolean {
   return false;
 }
 
+/** The tests of the `if`s inside a statement whose consequent leaves early (`if (seen.has(s)) return;`, a scan loop's `if`). */
+const exitTestsCache = new WeakMap<TSESTree.Node, readonly TSESTree.Node[]>();
+function exitTestsOf(statement: TSESTree.Node): readonly TSESTree.Node[] {
+  let tests = exitTestsCache.get(statement);
+  if (!tests) {
+    const found: TSESTree.Node[] = [];
+    const stack = [statement];
+    while (stack.length > 0) {
+      const current = stack.pop()!;
+      if (isFunctionNode(current)) continue;
+      if (current.type === AST_NODE_TYPES.IfStatement && exitsEarly(current.consequent)) found.push(current.test);
+      stack.push(...childNodes(current));
+    }
+    tests = found;
+    exitTestsCache.set(statement, tests);
+  }
+  return tests;
+}
+
 /** A statement before the registration that leaves early for a seen emitter: `if (seen.has(s)) return;`, or a scan loop. */
 function earlyExitGuard(index: FileIndex, statement: TSESTree.Node, key: string): TSESTree.Node | null {
-  const stack = [statement];
-  while (stack.length > 0) {
-    const current = stack.pop()!;
-    if (isFunctionNode(current)) continue;
-    if (current.type === AST_NODE_TYPES.IfStatement && exitsEarly(current.consequent) && mentionsIdentity(index, current.test, key)) {
-      return current.test;
-    }
-    stack.push(...childNodes(current));
-  }
-  return null;
+  return exitTestsOf(statement).find((test) => mentionsIdentity(index, test, key)) ?? null;
 }
 
 /**

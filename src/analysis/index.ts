@@ -1,17 +1,19 @@
 // The detector: asks the four questions for every registration of a file, once per file, and returns
 // findings with their evidence. Rules, codemods and the scan command all read these findings.
-import type { TSESTree } from '@typescript-eslint/utils';
-import { describeNode, line } from './ast.js';
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { calleeName, describeNode, line } from './ast.js';
 import { buildCallGraph } from './call-graph.js';
-import { buildFileIndex, type AnalysisInput, type FileIndex } from './file-index.js';
+import { buildFileIndex, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
 import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './fixes.js';
 import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
 import { buildReceivers, type Lifetime } from './receivers.js';
 import type { Registration } from './registrations.js';
-import { buildRepeatingContexts, describeRepeat, type Frame } from './repeating-contexts.js';
+import { describeRepeat } from './repeat-description.js';
+import { buildRepeatingContexts, type Frame } from './repeating-contexts.js';
 import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
 
 export type { AnalysisInput, FileIndex } from './file-index.js';
+export { INDEXED_NODE_TYPES } from './file-index.js';
 export type { Registration } from './registrations.js';
 export type { Frame, RepeatReason } from './repeating-contexts.js';
 export type { Lifetime } from './receivers.js';
@@ -53,8 +55,6 @@ export interface Finding {
 }
 
 export interface FileAnalysis {
-  /** Null when the file names no registration method and was not indexed. */
-  readonly index: FileIndex | null;
   readonly findings: readonly Finding[];
 }
 
@@ -81,22 +81,29 @@ export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {})
   return result;
 }
 
-/**
- * A file with no call through a registration method's name (most files of a project) is skipped before the
- * walk. Every form registrations.ts recognises is such a call: `x.on(`, `x?.once?.(`, `x['on'](`, `finished(`.
- */
-const REGISTRATION_NAME = 'on|once|addListener|prependListener|prependOnceListener|addEventListener|setTimeout|connect|finished';
-const MAY_REGISTER = new RegExp(
-  `\\.\\s*(?:${REGISTRATION_NAME})\\s*(?:\\?\\.\\s*)?\\(|\\[\\s*['"\`](?:${REGISTRATION_NAME})['"\`]\\s*\\]|\\b(?:finished|once|on)\\s*\\(`,
-);
-
 const NO_FINDINGS: readonly Finding[] = [];
 
+/** Every registration form of registrations.ts is a call through one of these names (or an alias imported from these modules). */
+const REGISTRATION_CALL_NAMES: ReadonlySet<string> = new Set([
+  'on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener', 'setTimeout', 'connect', 'finished',
+]);
+const REGISTERING_MODULES: ReadonlySet<string> = new Set(['events', 'node:events', 'stream', 'node:stream', 'stream/promises', 'node:stream/promises']);
+
+/** Could this node register a listener? Most files of a project have no such node and are skipped whole. */
+function mayRegister(node: TSESTree.Node): boolean {
+  if (node.type === AST_NODE_TYPES.CallExpression) {
+    const name = calleeName(node);
+    return name !== null && REGISTRATION_CALL_NAMES.has(name);
+  }
+  return node.type === AST_NODE_TYPES.ImportDeclaration && REGISTERING_MODULES.has(node.source.value);
+}
+
 function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalysis {
-  if (!MAY_REGISTER.test(input.text)) return { index: null, findings: NO_FINDINGS };
-  const index = buildFileIndex(input);
+  const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
+  if (!indexedNodes.some(mayRegister)) return { findings: NO_FINDINGS };
+  const index = buildFileIndex({ ...input, indexedNodes });
+  if (index.registrations.length === 0) return { findings: NO_FINDINGS };
   const findings: Finding[] = [];
-  if (index.registrations.length === 0) return { index, findings };
 
   const graph = buildCallGraph(index);
   const contexts = buildRepeatingContexts(index, graph, {
@@ -117,7 +124,7 @@ function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalys
     if (paired.kind !== 'unpaired') continue;
     findings.push(makeFinding(index, registration, frame, lifetime, paired));
   }
-  return { index, findings };
+  return { findings };
 }
 
 function makeFinding(

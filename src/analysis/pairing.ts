@@ -56,8 +56,14 @@ export function buildPairingFinder(
   const removalsByKey = byReceiver(index.removals, (removal: Removal) => removal.receiver);
   const removeAllsByKey = byReceiver(index.removeAlls, (removeAll) => removeAll.receiver);
   const registrationsByKey = byReceiver(index.registrations, (registration) => registration.receiver);
-  /** Method calls by their object: `socket.destroy()`, `controller.abort()`. */
-  const methodCallsByKey = byReceiver(index.calls, (call) => calleeObject(call));
+  /** Teardown and abort calls by their object: `socket.destroy()`, `controller.abort()`. */
+  const methodCallsByKey = byReceiver(
+    index.calls.filter((call) => {
+      const name = calleeName(call);
+      return name !== null && (name === 'abort' || TEARDOWN_METHODS.has(name));
+    }),
+    (call) => calleeObject(call),
+  );
   const registrationsByHandler = new Map<FunctionInfo, Registration[]>();
   for (const registration of index.registrations) {
     if (!registration.handler) continue;

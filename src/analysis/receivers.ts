@@ -5,7 +5,8 @@ import { calleeName, calleeObject, describeNode, isInside, line, memberName, mem
 import { assignmentsOf, definitionOf } from './bindings.js';
 import type { CallGraph } from './call-graph.js';
 import type { ClassNode, FileIndex } from './file-index.js';
-import { issuesRequest, type Frame, type RepeatingContexts } from './repeating-contexts.js';
+import { issuesRequest } from './call-kinds.js';
+import type { Frame, RepeatingContexts } from './repeating-contexts.js';
 import { LONG_LIVED_MEMBERS, PER_REQUEST_NAMES, POOL_CHECKOUT_METHODS, POOL_NAME, PROCESS_STREAMS } from './vocabulary.js';
 
 export type Lifetime =

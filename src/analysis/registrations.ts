@@ -83,6 +83,9 @@ function isEventArgument(node: TSESTree.Node | undefined): boolean {
   return inner.type !== AST_NODE_TYPES.ObjectExpression && !isFunctionLike(inner);
 }
 
+/** The names of module functions that register on their first argument (`finished`, `events.once`, `events.on`). */
+const MODULE_FUNCTIONS: ReadonlySet<string> = new Set(['finished', 'once', 'on']);
+
 export function matchRegistration(
   call: TSESTree.CallExpression,
   fn: FunctionInfo | null,
@@ -94,7 +97,8 @@ export function matchRegistration(
   const args = call.arguments;
 
   // `events.once(emitter, 'x')` is a registration on its first argument, not on `events`: match it first.
-  const moduleFunction = resolveModuleFunction(call);
+  // (An imported alias, `import { once as waitFor } from 'events'`, is a plain call: resolve those too.)
+  const moduleFunction = MODULE_FUNCTIONS.has(name) || !receiver ? resolveModuleFunction(call) : null;
   if (moduleFunction) {
     const matched = matchModuleFunction(call, moduleFunction, fn);
     if (matched) return matched;

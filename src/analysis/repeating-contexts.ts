@@ -2,10 +2,13 @@
 // routes, client callbacks, timers, recurring events, re-entered paths, request issuers), then propagates
 // them into nested functions and into the functions those call; one-time setup code stops the spread.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, calleeObject, isFunctionLike, isInside, isLoopNode, line, memberPath, staticString, tsOnlyArray, unwrap, type LoopNode } from './ast.js';
+import { calleeName, calleeObject, isFunctionLike, isInside, isLoopNode, memberPath, staticString, tsOnlyArray, unwrap, type LoopNode } from './ast.js';
 import { bindingKey } from './bindings.js';
+import { findReenteredPaths } from './reentered-paths.js';
 import type { CallGraph } from './call-graph.js';
-import { resolveModuleCall, type FileIndex, type FunctionInfo } from './file-index.js';
+import { isDeferringCall, isTimerGlobal, issuesRequest } from './call-kinds.js';
+import type { FileIndex, FunctionInfo } from './file-index.js';
+import { resolveModuleCall } from './modules.js';
 import { findRegistryGuard } from './guards.js';
 import type { Registration } from './registrations.js';
 import {
@@ -17,8 +20,6 @@ import {
   NEST_PER_REQUEST_INTERFACES,
   PER_REQUEST_HOOKS,
   RECURRING_EVENTS,
-  REQUEST_LIBRARIES,
-  REQUEST_LIBRARY_METHODS,
   ROUTE_HANDLER_PROPERTIES,
   ROUTE_METHODS,
   ROUTER_NAME,
@@ -73,81 +74,16 @@ export interface RepeatOptions {
   readonly setupFunctions: ReadonlySet<string>;
 }
 
+const SERVER_FACTORY_CALLS: ReadonlySet<string> = new Set([...SERVER_FACTORY_NAMES, 'Server']);
+const CLIENT_REQUEST_CALLS: ReadonlySet<string> = new Set(['request', 'get']);
+
 /** Kinds that run as often as their enclosing run, so the frame widens to the enclosing repeating function. */
 const WIDENING: ReadonlySet<RepeatKind> = new Set([
   'inherited', 'client-callback', 'socket-callback', 'issues-request', 'server-handler', 'route-handler', 'called-from', 'configured',
 ]);
 
-/** Events after which a client connects again: a cycle through their listener is a reconnect path. */
-const RECONNECT_EVENTS: ReadonlySet<string> = new Set(['close', 'end', 'error', 'disconnect', 'exit', 'timeout', 'reconnect']);
 const CLIENT_REQUEST_NAME = /^(req|request|clientRequest|proxyReq|upstream|outgoing|creq)$/i;
 const SERVER_NAME = /server|srv|app|proxy|wss|io$/i;
-
-/** Calls whose function argument runs later, not during the call: timers and scheduling. */
-function isDeferringCall(call: TSESTree.CallExpression): boolean {
-  const name = calleeName(call);
-  return name !== null && /^(setTimeout|setInterval|setImmediate|nextTick|queueMicrotask|defer|schedule)$/.test(name);
-}
-
-type TimerName = 'setTimeout' | 'setInterval' | 'setImmediate';
-const TIMER_NAMES: ReadonlySet<string> = new Set(['setTimeout', 'setInterval', 'setImmediate']);
-const timerCache = new WeakMap<TSESTree.CallExpression, TimerName | null>();
-
-/** The global timer a call schedules with (`setInterval`, `timers.setTimeout`, an import from 'timers'), if any. */
-function timerOf(index: FileIndex, call: TSESTree.CallExpression): TimerName | null {
-  let timer = timerCache.get(call);
-  if (timer === undefined) {
-    timer = null;
-    const callee = unwrap(call.callee);
-    if (callee.type === AST_NODE_TYPES.Identifier) {
-      const spec = index.moduleOf(callee.name, callee);
-      const imported = spec?.startsWith('timers#') ? spec.slice(7) : null;
-      if (imported !== null && TIMER_NAMES.has(imported)) timer = imported as TimerName;
-      else if (TIMER_NAMES.has(callee.name) && spec === null && !index.variableOf.get(callee)?.defs.length) timer = callee.name as TimerName;
-    } else if (callee.type === AST_NODE_TYPES.MemberExpression) {
-      const name = calleeName(call);
-      const path = memberPath(callee.object);
-      if (name !== null && TIMER_NAMES.has(name) && (path === 'globalThis' || path === 'global' || path === 'window' || path === 'timers')) {
-        timer = name as TimerName;
-      }
-    }
-    timerCache.set(call, timer);
-  }
-  return timer;
-}
-
-function isTimerGlobal(index: FileIndex, call: TSESTree.CallExpression, name: TimerName): boolean {
-  return timerOf(index, call) === name;
-}
-
-/** Does this call send one HTTP request (so its enclosing function runs once per request)? */
-export function issuesRequest(index: FileIndex, call: TSESTree.CallExpression): string | null {
-  const callee = unwrap(call.callee);
-  if (callee.type === AST_NODE_TYPES.Identifier) {
-    const spec = index.moduleOf(callee.name, callee);
-    if (callee.name === 'fetch' && (spec === null || spec === 'node-fetch' || spec === 'undici#fetch' || spec === 'cross-fetch')) {
-      if (spec !== null || !index.variableOf.get(callee)?.defs.length) return 'fetch';
-    }
-    if (spec !== null) {
-      const [module, exported] = spec.split('#');
-      if (module && REQUEST_LIBRARIES.has(module) && (exported === undefined || REQUEST_LIBRARY_METHODS.has(exported))) {
-        return callee.name;
-      }
-      if ((module === 'http' || module === 'https') && (exported === 'request' || exported === 'get')) return callee.name;
-    }
-    return null;
-  }
-  if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
-  const name = calleeName(call);
-  if (name === null) return null;
-  const resolved = resolveModuleCall(index, call);
-  if (resolved && (resolved.module === 'http' || resolved.module === 'https') && (name === 'request' || name === 'get')) {
-    return `${resolved.module}.${name}`;
-  }
-  if (resolved && REQUEST_LIBRARIES.has(resolved.module) && REQUEST_LIBRARY_METHODS.has(name)) return `${resolved.module}.${name}`;
-  if (name === 'request') return `${memberPath(callee.object) ?? '…'}.request`;
-  return null;
-}
 
 function describeCallee(index: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string {
   const text = index.input.text.slice(call.callee.range[0], call.callee.range[1]).replace(/\s+/g, '');
@@ -186,7 +122,12 @@ export function buildRepeatingContexts(
     else if (fn.name !== null && options.setupFunctions.has(fn.name)) barriers.set(fn, `a setup function (${fn.name})`);
   }
 
+  /** `x.name()` where name is not one of `names`: no module call of interest (an imported alias is a plain call). */
+  const skipsByName = (call: TSESTree.CallExpression | TSESTree.NewExpression, names: ReadonlySet<string>): boolean =>
+    unwrap(call.callee).type === AST_NODE_TYPES.MemberExpression && !names.has(calleeName(call) ?? '');
+
   const seedFromServerFactory = (call: TSESTree.CallExpression | TSESTree.NewExpression): void => {
+    if (skipsByName(call, SERVER_FACTORY_CALLS)) return;
     const resolved = resolveModuleCall(index, call);
     if (!resolved) return;
     const isFactory = SERVER_FACTORY_NAMES.has(resolved.name) || (call.type === AST_NODE_TYPES.NewExpression && resolved.name === 'Server');
@@ -208,7 +149,7 @@ export function buildRepeatingContexts(
     const object = calleeObject(call);
 
     // Client request callbacks: `https.request(options, res => ...)`.
-    const resolved = resolveModuleCall(index, call);
+    const resolved = skipsByName(call, CLIENT_REQUEST_CALLS) ? null : resolveModuleCall(index, call);
     if (resolved && (resolved.module === 'http' || resolved.module === 'https') && (resolved.name === 'request' || resolved.name === 'get')) {
       for (const arg of functionArgs(call)) {
         seed(arg, { kind: 'client-callback', what: `the response callback of ${describeCallee(index, call)}`, node: call });
@@ -393,102 +334,9 @@ export function buildRepeatingContexts(
     }
   }
 
-  // Re-entered paths: a function reached again from its own callbacks (reconnect) or by recursion.
-  seedCycles();
-
-  function seedCycles(): void {
-    // Edges: nesting (a callback defined in fn), calls, listeners and timers fn sets up. An edge is
-    // deferred when it runs later on a close/error/timeout or from a timer: a reconnect path goes through one.
-    type Edge = { to: FunctionInfo; via: TSESTree.Node | null; deferred: boolean };
-    const edges = new Map<FunctionInfo, Edge[]>();
-    const deferredChildren = new Set<FunctionInfo>();
-    for (const registration of index.registrations) {
-      if (registration.handler && registration.event.value !== null && RECONNECT_EVENTS.has(registration.event.value)) {
-        for (const target of graph.resolveFunctionRef(registration.handler)) deferredChildren.add(target);
-      }
-    }
-    for (const call of index.calls) {
-      if (isTimerGlobal(index, call, 'setTimeout') || isTimerGlobal(index, call, 'setInterval') || isTimerGlobal(index, call, 'setImmediate')) {
-        const target = call.arguments[0];
-        if (target && target.type !== AST_NODE_TYPES.SpreadElement) for (const fn of graph.resolveFunctionRef(target)) deferredChildren.add(fn);
-      }
-    }
-    for (const fn of index.functions) {
-      const out: Edge[] = [];
-      for (const child of graph.childrenOf(fn)) out.push({ to: child, via: null, deferred: deferredChildren.has(child) });
-      for (const call of fn.calls) {
-        for (const callee of graph.calleesOf(call)) out.push({ to: callee, via: call, deferred: false });
-        // `setTimeout(this.connect.bind(this), ms)`, `socket.on('close', this.onClose)`: the function runs later.
-        if (!registrationByCall.has(call) && !isTimerGlobal(index, call, 'setTimeout') && !isTimerGlobal(index, call, 'setInterval')) continue;
-        for (const arg of call.arguments) {
-          if (arg.type === AST_NODE_TYPES.SpreadElement || isFunctionLike(arg)) continue;
-          for (const target of graph.resolveFunctionRef(arg)) {
-            if (deferredChildren.has(target)) out.push({ to: target, via: call, deferred: true });
-          }
-        }
-      }
-      edges.set(fn, out);
-    }
-    // Tarjan's strongly connected components, iteratively.
-    const order = new Map<FunctionInfo, number>();
-    const low = new Map<FunctionInfo, number>();
-    const onStack = new Set<FunctionInfo>();
-    const stack: FunctionInfo[] = [];
-    const components: FunctionInfo[][] = [];
-    let counter = 0;
-    for (const start of index.functions) {
-      if (order.has(start)) continue;
-      const work: { fn: FunctionInfo; edge: number }[] = [{ fn: start, edge: 0 }];
-      order.set(start, counter);
-      low.set(start, counter++);
-      stack.push(start);
-      onStack.add(start);
-      while (work.length > 0) {
-        const top = work[work.length - 1]!;
-        const out = edges.get(top.fn) ?? [];
-        if (top.edge < out.length) {
-          const next = out[top.edge++]!.to;
-          if (!order.has(next)) {
-            order.set(next, counter);
-            low.set(next, counter++);
-            stack.push(next);
-            onStack.add(next);
-            work.push({ fn: next, edge: 0 });
-          } else if (onStack.has(next)) {
-            low.set(top.fn, Math.min(low.get(top.fn)!, order.get(next)!));
-          }
-          continue;
-        }
-        work.pop();
-        if (work.length > 0) {
-          const parent = work[work.length - 1]!.fn;
-          low.set(parent, Math.min(low.get(parent)!, low.get(top.fn)!));
-        }
-        if (low.get(top.fn) === order.get(top.fn)) {
-          const component: FunctionInfo[] = [];
-          let member: FunctionInfo;
-          do {
-            member = stack.pop()!;
-            onStack.delete(member);
-            component.push(member);
-          } while (member !== top.fn);
-          components.push(component);
-        }
-      }
-    }
-    for (const component of components) {
-      const members = new Set(component);
-      const inside = component.flatMap((from) => (edges.get(from) ?? []).filter((edge) => members.has(edge.to)));
-      // Plain recursion and stream pumps (`once('drain', () => this.flush())`) are not reconnect paths.
-      if (!inside.some((edge) => edge.deferred)) continue;
-      for (const from of component) {
-        for (const edge of edges.get(from) ?? []) {
-          if (edge.via === null || !members.has(edge.to)) continue;
-          if (component.length === 1 && edge.to !== from) continue;
-          seeds.push([edge.to, { kind: 'reentered', what: `${edge.to.displayName}, which is entered again from inside itself`, node: edge.via, via: null }]);
-        }
-      }
-    }
+  // Re-entered paths: a function reached again from its own callbacks after a close or a timer (reconnect).
+  for (const { fn, via } of findReenteredPaths(index, graph, registrationByCall)) {
+    seeds.push([fn, { kind: 'reentered', what: `${fn.displayName}, which is entered again from inside itself`, node: via, via: null }]);
   }
 
   // Propagate: seeds first (own reasons win), then nested functions and callees, breadth first.
@@ -602,41 +450,3 @@ function isUnboundedLoop(loop: TSESTree.Node): boolean {
       return false;
   }
 }
-
-/** The phrase for how often a reason runs, the chain of calls that makes it repeat, and the line that does. */
-export function describeRepeat(reason: RepeatReason): { often: string; detail: string; line: number } {
-  const root = skipInherited(reason);
-  let seedReason = root;
-  while (seedReason.kind === 'called-from' && seedReason.via) seedReason = skipInherited(seedReason.via);
-  const often =
-    seedReason.kind === 'recurring-event' && seedReason.event ? `on every '${seedReason.event}' event` : OFTEN[seedReason.kind];
-  return { often, detail: chain(root, 0), line: line(root.node) };
-}
-
-function skipInherited(reason: RepeatReason): RepeatReason {
-  let current = reason;
-  while (current.kind === 'inherited' && current.via) current = current.via;
-  return current;
-}
-
-function chain(reason: RepeatReason, hops: number): string {
-  if (reason.kind !== 'called-from' || !reason.via) return `${reason.what} (line ${line(reason.node)})`;
-  const caller = skipInherited(reason.via);
-  const from = caller.kind === 'called-from' && hops < 1 ? `${reason.what}, which is ${chain(caller, hops + 1)}` : caller.kind === 'called-from' ? reason.what : chain(caller, hops + 1);
-  return `called at line ${line(reason.node)} from ${from}`;
-}
-
-const OFTEN: Record<RepeatKind, string> = {
-  'server-handler': 'once per request',
-  'route-handler': 'once per request',
-  'client-callback': 'once per request',
-  'socket-callback': 'once per request',
-  'issues-request': 'once per request',
-  configured: 'once per request',
-  interval: 'on every timer tick',
-  'recurring-event': 'on every event',
-  reentered: 'every time it is re-entered (e.g. on every reconnect)',
-  loop: 'on every loop iteration',
-  'called-from': 'once per request',
-  inherited: 'once per request',
-};

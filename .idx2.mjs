@@ -1,0 +1,11 @@
+import { parseForESLint } from '@typescript-eslint/parser';
+import { readFileSync } from 'fs';
+import { listCorpusFiles } from './bench/corpus-files.mjs';
+import { buildFileIndex } from './dist/src/analysis/file-index.js';
+const REG = /\.\s*(?:on|once|addListener|prependListener|prependOnceListener|addEventListener|setTimeout|connect|finished)\s*(?:\?\.\s*)?\(|\b(?:finished|once|on)\s*\(/;
+const files = listCorpusFiles().map(f => [readFileSync(f.path, 'utf8'), f]).filter(([t]) => REG.test(t));
+const parsed = files.map(([text, f]) => ({ text, ...parseForESLint(text, { sourceType: f.sourceType === 'commonjs' ? 'script' : 'module', range: true, loc: true, filePath: f.path }) }));
+for (const p of parsed) buildFileIndex({ ast: p.ast, scopeManager: p.scopeManager, text: p.text });
+const t = performance.now();
+for (let i = 0; i < 5; i++) for (const p of parsed) buildFileIndex({ ast: p.ast, scopeManager: p.scopeManager, text: p.text });
+console.log('indexes x5', (performance.now() - t).toFixed(0));

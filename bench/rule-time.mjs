@@ -1,0 +1,59 @@
+// Time spent inside the rules themselves (what ESLint's TIMING=1 reports), ours against
+// eslint-plugin-listeners', over the whole corpus in one process. Whole-lint ratios (perf.mjs) carry
+// parse and traversal noise of a few percent; this isolates the part each plugin adds. Every listener and
+// create() call of each rule is wrapped with a clock; rounds alternate the two plugins.
+//   npm run build && node --expose-gc bench/rule-time.mjs [--rounds N]
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { Linter } from 'eslint';
+import { listCorpusFiles } from './corpus-files.mjs';
+import { competitor, competitorRecommended, competitorVersion, languageOptions, plugin, RULE_ID, SOURCE_FILES, timedPlugin } from './lint-config.mjs';
+
+const roundsArg = process.argv.indexOf('--rounds');
+const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
+
+const oursClock = { ms: 0 };
+const theirsClock = { ms: 0 };
+const ours = timedPlugin(plugin, oursClock);
+const theirs = timedPlugin(competitor, theirsClock);
+const competitorRules = Object.assign({}, ...competitorRecommended.map((config) => config.rules ?? {}));
+const unignore = { ignores: ['!**/node_modules/'] };
+
+function configsFor(sourceType) {
+  const base = { files: SOURCE_FILES, languageOptions: languageOptions(sourceType) };
+  return {
+    ours: [{ ...base, plugins: { 'listener-leak': ours }, rules: { [RULE_ID]: 'error' } }, unignore],
+    theirs: [{ ...base, plugins: { listeners: theirs }, rules: competitorRules }, unignore],
+  };
+}
+
+const files = listCorpusFiles().map((file) => ({ ...file, text: readFileSync(file.path, 'utf8') }));
+const configs = { module: configsFor('module'), commonjs: configsFor('commonjs'), script: configsFor('script') };
+const linter = new Linter({ configType: 'flat' });
+const rounds = { ours: [], theirs: [] };
+for (let round = 0; round <= ROUNDS; round++) {
+  for (const key of round % 2 === 0 ? ['ours', 'theirs'] : ['theirs', 'ours']) {
+    const clock = key === 'ours' ? oursClock : theirsClock;
+    clock.ms = 0;
+    globalThis.gc?.();
+    for (const file of files) linter.verify(file.text, configs[file.sourceType][key], file.path);
+    if (round > 0) rounds[key].push(clock.ms); // round 0 warms up
+  }
+}
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const result = {
+  date: new Date().toISOString(),
+  machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`,
+  command: 'npm run build && node --expose-gc bench/rule-time.mjs',
+  files: files.length,
+  rounds: ROUNDS,
+  oursMs: median(rounds.ours),
+  theirsMs: median(rounds.theirs),
+  oursRounds: rounds.ours.map((ms) => Math.round(ms)),
+  theirsRounds: rounds.theirs.map((ms) => Math.round(ms)),
+  competitor: `eslint-plugin-listeners@${competitorVersion}`,
+};
+result.ratio = result.oursMs / result.theirsMs;
+console.log(`rule time over ${files.length} files, median of ${ROUNDS} rounds: ours ${result.oursMs.toFixed(0)} ms, `
+  + `${result.competitor} ${result.theirsMs.toFixed(0)} ms, ratio ${result.ratio.toFixed(2)}`);
+writeFileSync(new URL('./rule-time-results.json', import.meta.url), `${JSON.stringify(result, null, 2)}\n`);

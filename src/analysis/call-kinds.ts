@@ -1,0 +1,78 @@
+// What a call does that decides how often code runs: schedules a timer, defers a callback, sends a request.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { calleeName, memberPath, unwrap } from './ast.js';
+import type { FileIndex } from './file-index.js';
+import { resolveModuleCall } from './modules.js';
+import { REQUEST_LIBRARIES, REQUEST_LIBRARY_METHODS } from './vocabulary.js';
+
+/** Calls whose function argument runs later, not during the call: timers and scheduling. */
+export function isDeferringCall(call: TSESTree.CallExpression): boolean {
+  const name = calleeName(call);
+  return name !== null && /^(setTimeout|setInterval|setImmediate|nextTick|queueMicrotask|defer|schedule)$/.test(name);
+}
+
+export type TimerName = 'setTimeout' | 'setInterval' | 'setImmediate';
+const TIMER_NAMES: ReadonlySet<string> = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+const timerCache = new WeakMap<TSESTree.CallExpression, TimerName | null>();
+
+/** The global timer a call schedules with (`setInterval`, `timers.setTimeout`, an import from 'timers'), if any. */
+export function timerOf(index: FileIndex, call: TSESTree.CallExpression): TimerName | null {
+  // Most calls are neither named like a timer nor imported: no lookup needed.
+  const callee = call.callee;
+  if (callee.type === AST_NODE_TYPES.Identifier ? !TIMER_NAMES.has(callee.name) && !index.imports.has(callee.name) : !TIMER_NAMES.has(calleeName(call) ?? '')) {
+    return null;
+  }
+  let timer = timerCache.get(call);
+  if (timer === undefined) {
+    timer = null;
+    const inner = unwrap(callee);
+    if (inner.type === AST_NODE_TYPES.Identifier) {
+      const spec = index.moduleOf(inner.name, inner);
+      const imported = spec?.startsWith('timers#') ? spec.slice(7) : null;
+      if (imported !== null && TIMER_NAMES.has(imported)) timer = imported as TimerName;
+      else if (TIMER_NAMES.has(inner.name) && spec === null && !index.variableOf.get(inner)?.defs.length) timer = inner.name as TimerName;
+    } else if (inner.type === AST_NODE_TYPES.MemberExpression) {
+      const name = calleeName(call);
+      const path = memberPath(inner.object);
+      if (name !== null && TIMER_NAMES.has(name) && (path === 'globalThis' || path === 'global' || path === 'window' || path === 'timers')) {
+        timer = name as TimerName;
+      }
+    }
+    timerCache.set(call, timer);
+  }
+  return timer;
+}
+
+export function isTimerGlobal(index: FileIndex, call: TSESTree.CallExpression, name: TimerName): boolean {
+  return timerOf(index, call) === name;
+}
+
+/** Does this call send one HTTP request (so its enclosing function runs once per request)? */
+export function issuesRequest(index: FileIndex, call: TSESTree.CallExpression): string | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) {
+    const spec = index.moduleOf(callee.name, callee);
+    if (callee.name === 'fetch' && (spec === null || spec === 'node-fetch' || spec === 'undici#fetch' || spec === 'cross-fetch')) {
+      if (spec !== null || !index.variableOf.get(callee)?.defs.length) return 'fetch';
+    }
+    if (spec !== null) {
+      const [module, exported] = spec.split('#');
+      if (module && REQUEST_LIBRARIES.has(module) && (exported === undefined || REQUEST_LIBRARY_METHODS.has(exported))) {
+        return callee.name;
+      }
+      if ((module === 'http' || module === 'https') && (exported === 'request' || exported === 'get')) return callee.name;
+    }
+    return null;
+  }
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+  const name = calleeName(call);
+  if (name === null) return null;
+  const resolved = resolveModuleCall(index, call);
+  if (resolved && (resolved.module === 'http' || resolved.module === 'https') && (name === 'request' || name === 'get')) {
+    return `${resolved.module}.${name}`;
+  }
+  if (resolved && REQUEST_LIBRARIES.has(resolved.module) && REQUEST_LIBRARY_METHODS.has(name)) return `${resolved.module}.${name}`;
+  if (name === 'request') return `${memberPath(callee.object) ?? '…'}.request`;
+  return null;
+}
+

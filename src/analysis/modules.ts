@@ -1,0 +1,75 @@
+// Which Node module a name or a call comes from: `import http from 'node:http'`, `require('https').get`,
+// `const { createServer } = require('http')`. Specifiers are kept without the `node:` prefix.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { calleeName, memberName, staticString, unwrap } from './ast.js';
+import type { FileIndex } from './file-index.js';
+
+export function moduleSpecifier(value: string): string {
+  return value.startsWith('node:') ? value.slice(5) : value;
+}
+
+export function requiredModule(node: TSESTree.Node | null | undefined): string | null {
+  if (!node) return null;
+  const inner = unwrap(node);
+  if (
+    inner.type === AST_NODE_TYPES.CallExpression &&
+    inner.callee.type === AST_NODE_TYPES.Identifier &&
+    inner.callee.name === 'require'
+  ) {
+    const spec = staticString(inner.arguments[0]);
+    return spec === null ? null : moduleSpecifier(spec);
+  }
+  // `require('http').request` style: the module of the object
+  if (inner.type === AST_NODE_TYPES.MemberExpression) {
+    const base = requiredModule(inner.object);
+    const name = memberName(inner);
+    return base !== null && name !== null ? `${base}#${name}` : null;
+  }
+  return null;
+}
+
+const moduleCallCache = new WeakMap<TSESTree.Node, { module: string; name: string } | null>();
+
+export function resolveModuleCall(
+  index: FileIndex,
+  call: TSESTree.CallExpression | TSESTree.NewExpression,
+): { module: string; name: string } | null {
+  let resolved = moduleCallCache.get(call);
+  if (resolved === undefined) {
+    resolved = resolveModuleCallUncached(index, call);
+    moduleCallCache.set(call, resolved);
+  }
+  return resolved;
+}
+
+function resolveModuleCallUncached(
+  index: FileIndex,
+  call: TSESTree.CallExpression | TSESTree.NewExpression,
+): { module: string; name: string } | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) {
+    const spec = index.moduleOf(callee.name, callee);
+    if (spec === null) return null;
+    const hash = spec.indexOf('#');
+    return hash === -1 ? { module: spec, name: 'default' } : { module: spec.slice(0, hash), name: spec.slice(hash + 1) };
+  }
+  if (callee.type === AST_NODE_TYPES.MemberExpression) {
+    const name = calleeName(call);
+    if (name === null) return null;
+    const object = unwrap(callee.object);
+    const direct = requiredModule(object);
+    if (direct !== null) return { module: direct, name };
+    if (object.type === AST_NODE_TYPES.Identifier) {
+      const spec = index.moduleOf(object.name, object);
+      if (spec !== null) return { module: spec.replace(/#default$/, ''), name };
+      // An unresolved `http`/`https` global-looking name (e.g. injected) still means the module.
+      if (!index.variableOf.has(object) || isModuleLevelName(index, object)) return { module: object.name, name };
+    }
+  }
+  return null;
+}
+
+function isModuleLevelName(index: FileIndex, identifier: TSESTree.Identifier): boolean {
+  const variable = index.variableOf.get(identifier);
+  return !variable || variable.defs.length === 0;
+}

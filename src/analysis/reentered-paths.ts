@@ -1,0 +1,119 @@
+// Re-entered paths: functions that run again from their own callbacks after a close, an error or a timer,
+// the shape of a reconnect. Plain recursion and stream pumps (`once('drain', () => this.flush())`) are not.
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import { isFunctionLike } from './ast.js';
+import type { CallGraph } from './call-graph.js';
+import { timerOf } from './call-kinds.js';
+import type { FileIndex, FunctionInfo } from './file-index.js';
+import type { Registration } from './registrations.js';
+
+/** Events after which a client connects again: a cycle through their listener is a reconnect path. */
+const RECONNECT_EVENTS: ReadonlySet<string> = new Set(['close', 'end', 'error', 'disconnect', 'exit', 'timeout', 'reconnect']);
+
+export interface ReenteredPath {
+  /** The function entered again. */
+  readonly fn: FunctionInfo;
+  /** The call (or timer, or listener registration) inside the cycle that enters it. */
+  readonly via: TSESTree.Node;
+}
+
+export function findReenteredPaths(
+  index: FileIndex,
+  graph: CallGraph,
+  registrationByCall: ReadonlyMap<TSESTree.CallExpression, Registration>,
+): ReenteredPath[] {
+  const found: ReenteredPath[] = [];
+  // Edges: nesting (a callback defined in fn), calls, listeners and timers fn sets up. An edge is
+  // deferred when it runs later on a close/error/timeout or from a timer: a reconnect path goes through one.
+  type Edge = { to: FunctionInfo; via: TSESTree.Node | null; deferred: boolean };
+  const edges = new Map<FunctionInfo, Edge[]>();
+  const deferredChildren = new Set<FunctionInfo>();
+  for (const registration of index.registrations) {
+    if (registration.handler && registration.event.value !== null && RECONNECT_EVENTS.has(registration.event.value)) {
+      for (const target of graph.resolveFunctionRef(registration.handler)) deferredChildren.add(target);
+    }
+  }
+  for (const call of index.calls) {
+    if (timerOf(index, call) !== null) {
+      const target = call.arguments[0];
+      if (target && target.type !== AST_NODE_TYPES.SpreadElement) for (const fn of graph.resolveFunctionRef(target)) deferredChildren.add(fn);
+    }
+  }
+  for (const fn of index.functions) {
+    const out: Edge[] = [];
+    for (const child of graph.childrenOf(fn)) out.push({ to: child, via: null, deferred: deferredChildren.has(child) });
+    for (const call of fn.calls) {
+      for (const callee of graph.calleesOf(call)) out.push({ to: callee, via: call, deferred: false });
+      // `setTimeout(this.connect.bind(this), ms)`, `socket.on('close', this.onClose)`: the function runs later.
+      if (!registrationByCall.has(call) && timerOf(index, call) === null) continue;
+      for (const arg of call.arguments) {
+        if (arg.type === AST_NODE_TYPES.SpreadElement || isFunctionLike(arg)) continue;
+        for (const target of graph.resolveFunctionRef(arg)) {
+          if (deferredChildren.has(target)) out.push({ to: target, via: call, deferred: true });
+        }
+      }
+    }
+    edges.set(fn, out);
+  }
+  // Tarjan's strongly connected components, iteratively.
+  const order = new Map<FunctionInfo, number>();
+  const low = new Map<FunctionInfo, number>();
+  const onStack = new Set<FunctionInfo>();
+  const stack: FunctionInfo[] = [];
+  const components: FunctionInfo[][] = [];
+  let counter = 0;
+  for (const start of index.functions) {
+    if (order.has(start)) continue;
+    const work: { fn: FunctionInfo; edge: number }[] = [{ fn: start, edge: 0 }];
+    order.set(start, counter);
+    low.set(start, counter++);
+    stack.push(start);
+    onStack.add(start);
+    while (work.length > 0) {
+      const top = work[work.length - 1]!;
+      const out = edges.get(top.fn) ?? [];
+      if (top.edge < out.length) {
+        const next = out[top.edge++]!.to;
+        if (!order.has(next)) {
+          order.set(next, counter);
+          low.set(next, counter++);
+          stack.push(next);
+          onStack.add(next);
+          work.push({ fn: next, edge: 0 });
+        } else if (onStack.has(next)) {
+          low.set(top.fn, Math.min(low.get(top.fn)!, order.get(next)!));
+        }
+        continue;
+      }
+      work.pop();
+      if (work.length > 0) {
+        const parent = work[work.length - 1]!.fn;
+        low.set(parent, Math.min(low.get(parent)!, low.get(top.fn)!));
+      }
+      if (low.get(top.fn) === order.get(top.fn)) {
+        const component: FunctionInfo[] = [];
+        let member: FunctionInfo;
+        do {
+          member = stack.pop()!;
+          onStack.delete(member);
+          component.push(member);
+        } while (member !== top.fn);
+        components.push(component);
+      }
+    }
+  }
+  for (const component of components) {
+    const members = new Set(component);
+    const inside = component.flatMap((from) => (edges.get(from) ?? []).filter((edge) => members.has(edge.to)));
+    // Plain recursion and stream pumps (`once('drain', () => this.flush())`) are not reconnect paths.
+    if (!inside.some((edge) => edge.deferred)) continue;
+    for (const from of component) {
+      for (const edge of edges.get(from) ?? []) {
+        if (edge.via === null || !members.has(edge.to)) continue;
+        if (component.length === 1 && edge.to !== from) continue;
+        found.push({ fn: edge.to, via: edge.via });
+      }
+    }
+  }
+  return found;
+}
