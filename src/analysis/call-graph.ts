@@ -29,8 +29,27 @@ export function buildCallGraph(index: FileIndex): CallGraph {
     else children.set(fn.parent, [fn]);
   }
 
+  // Methods by owner (class or object literal) and by name, so a lookup does not scan every same-named method.
+  const byOwner = new Map<object, Map<string, FunctionInfo[]>>();
+  const memberFunctionsByName = new Map<string, FunctionInfo[]>();
+  const add = <K>(map: Map<K, FunctionInfo[]>, key: K, fn: FunctionInfo): void => {
+    const list = map.get(key);
+    if (list) list.push(fn);
+    else map.set(key, [fn]);
+  };
+  for (const fn of index.functions) {
+    if (fn.name === null) continue;
+    const owner = fn.classNode ?? (fn.node.parent.type === AST_NODE_TYPES.Property ? fn.node.parent.parent : null);
+    if (!owner) continue;
+    let names = byOwner.get(owner);
+    if (!names) byOwner.set(owner, (names = new Map<string, FunctionInfo[]>()));
+    add(names, fn.name, fn);
+    add(memberFunctionsByName, fn.name, fn);
+  }
+  const ownedBy = (owner: object, name: string): FunctionInfo[] => byOwner.get(owner)?.get(name) ?? [];
+
   const methodsOf = (cls: ClassNode, name: string): FunctionInfo[] => {
-    const own = (index.functionsByName.get(name) ?? []).filter((fn) => fn.classNode === cls);
+    const own = ownedBy(cls, name);
     if (own.length > 0) return own;
     const base = cls.superClass ? unwrap(cls.superClass) : null;
     if (base?.type === AST_NODE_TYPES.Identifier) {
@@ -139,9 +158,7 @@ export function buildCallGraph(index: FileIndex): CallGraph {
         const literal = objectLiteralOf(object);
         if (literal) return propertyFunctions(literal, name);
         if (COMMON_METHOD_NAMES.has(name)) return [];
-        const candidates = (index.functionsByName.get(name) ?? []).filter(
-          (fn) => fn.classNode !== null || fn.node.parent.type === AST_NODE_TYPES.Property,
-        );
+        const candidates = memberFunctionsByName.get(name) ?? [];
         return candidates.length <= MAX_CANDIDATES_BY_NAME ? candidates : [];
       }
       default:
@@ -149,8 +166,7 @@ export function buildCallGraph(index: FileIndex): CallGraph {
     }
   };
 
-  const propertyFunctions = (literal: TSESTree.ObjectExpression, name: string): FunctionInfo[] =>
-    (index.functionsByName.get(name) ?? []).filter((fn) => fn.node.parent.parent === literal);
+  const propertyFunctions = (literal: TSESTree.ObjectExpression, name: string): FunctionInfo[] => ownedBy(literal, name);
 
   const callSites = new Map<FunctionInfo, TSESTree.CallExpression[]>();
   const calleeCache = new Map<TSESTree.Node, FunctionInfo[]>();

@@ -1,0 +1,33 @@
+// The detector runs outside ESLint too (the codemod and the scan command parse files themselves): from a bare
+// parse, with no parent links and no pre-collected nodes, it must find exactly what the rule reports.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseForESLint } from '@typescript-eslint/parser';
+import { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import plugin from '../../rules/index.js';
+import { analyzeFile } from '../../src/analysis/index.js';
+
+const exampleDir = join(import.meta.dirname, '..', '..', 'examples', 'rpc-service', 'src');
+const files = readdirSync(exampleDir).filter((file) => file.endsWith('.js'));
+
+describe('analyzeFile without ESLint', () => {
+  it.each(files)('finds in %s what the rule reports', (file) => {
+    const text = readFileSync(join(exampleDir, file), 'utf8');
+    const { ast, scopeManager } = parseForESLint(text, { sourceType: 'module', range: true, loc: true });
+    const standalone = analyzeFile({ ast, scopeManager, text }).findings.map((f) => `${f.node.loc.start.line}:${f.node.loc.start.column + 1} ${f.kind}`);
+
+    const viaEslint = new Linter({ configType: 'flat' })
+      .verify(text, [{ files: ['**/*.js'], plugins: { 'listener-leak': plugin as never }, rules: { 'listener-leak/no-per-request-listener': 'error' } }], file)
+      .map((m) => `${m.line}:${m.column} ${m.messageId ?? m.message}`);
+
+    expect(standalone).toEqual(viaEslint);
+  });
+
+  it('reports the seed tracker in the example', () => {
+    const text = readFileSync(join(exampleDir, 'rpc-connection-manager.js'), 'utf8');
+    const { ast, scopeManager } = parseForESLint(text, { sourceType: 'module', range: true, loc: true });
+    const events = analyzeFile({ ast, scopeManager, text }).findings.map((f) => f.registration.event.text);
+    expect(events).toEqual(['close', 'error', 'data']);
+  });
+});
