@@ -30,10 +30,26 @@ export function requiredModule(node: TSESTree.Node | null | undefined): string |
 
 const moduleCallCache = new WeakMap<TSESTree.Node, { module: string; name: string } | null>();
 
+/** Module names that count even when nothing in the file imports them (an injected or global `http`). */
+const KNOWN_MODULES: ReadonlySet<string> = new Set([
+  'http', 'https', 'http2', 'net', 'tls', 'events', 'stream', 'timers', 'axios', 'got', 'undici', 'superagent', 'needle', 'request',
+]);
+
 export function resolveModuleCall(
   index: FileIndex,
   call: TSESTree.CallExpression | TSESTree.NewExpression,
 ): { module: string; name: string } | null {
+  // Most calls are neither through an imported name nor on a module object: answer those without a lookup.
+  const callee = call.callee;
+  if (callee.type === AST_NODE_TYPES.Identifier && !index.imports.has(callee.name)) return null;
+  if (
+    callee.type === AST_NODE_TYPES.MemberExpression &&
+    callee.object.type === AST_NODE_TYPES.Identifier &&
+    !index.imports.has(callee.object.name) &&
+    !KNOWN_MODULES.has(callee.object.name)
+  ) {
+    return null;
+  }
   let resolved = moduleCallCache.get(call);
   if (resolved === undefined) {
     resolved = resolveModuleCallUncached(index, call);
@@ -63,7 +79,9 @@ function resolveModuleCallUncached(
       const spec = index.moduleOf(object.name, object);
       if (spec !== null) return { module: spec.replace(/#default$/, ''), name };
       // An unresolved `http`/`https` global-looking name (e.g. injected) still means the module.
-      if (!index.variableOf.has(object) || isModuleLevelName(index, object)) return { module: object.name, name };
+      if (KNOWN_MODULES.has(object.name) && (!index.variableOf.has(object) || isModuleLevelName(index, object))) {
+        return { module: object.name, name };
+      }
     }
   }
   return null;
