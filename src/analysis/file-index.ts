@@ -8,12 +8,14 @@ import {
   isLoopNode,
   keyName,
   memberName,
+  staticString,
   unwrap,
   type FunctionNode,
   type LoopNode,
 } from './ast.js';
+import { definitionOf } from './bindings.js';
 import { moduleSpecifier, requiredModule, resolveModuleCall } from './modules.js';
-import { matchRegistration, matchRemoval, matchRemoveAll, type Registration, type Removal, type RemoveAll } from './registrations.js';
+import { matchRegistration, matchRemoval, matchRemoveAll, type EventName, type Registration, type Removal, type RemoveAll } from './registrations.js';
 
 /** The parts of a scope manager (eslint-scope or @typescript-eslint/scope-manager) the analysis reads. */
 export interface ScopeVariable {
@@ -422,16 +424,30 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
 
   // Registrations are matched after the walk, when every import and require of the file is known.
   const resolveModuleFunction = (call: TSESTree.CallExpression) => resolveModuleCall(index, call);
+  // `const CLOSE = 'close'; socket.on(CLOSE, fn)` registers for 'close': events named by a string constant read as that string.
+  const withConstantEvent = <T extends { readonly event: EventName }>(item: T): T => {
+    const constant = item.event.node ? constantString(index, item.event.node) : null;
+    return constant === null ? item : { ...item, event: { value: constant, text: constant } };
+  };
   for (const call of calls) {
     const fn = enclosingOf.get(call) ?? null;
     const registration = matchRegistration(call, fn, resolveModuleFunction);
-    if (registration) registrations.push(registration);
+    if (registration) registrations.push(withConstantEvent(registration));
     const removal = matchRemoval(call, fn);
-    if (removal) removals.push(removal);
+    if (removal) removals.push(withConstantEvent(removal));
     const removeAll = matchRemoveAll(call, fn);
-    if (removeAll) removeAlls.push(removeAll);
+    if (removeAll) removeAlls.push(removeAll.event ? { ...removeAll, event: withConstantEvent({ event: removeAll.event }).event } : removeAll);
   }
   return index;
+}
+
+/** The string a `const` identifier was initialised with, or null. */
+function constantString(index: FileIndex, node: TSESTree.Node): string | null {
+  if (node.type !== AST_NODE_TYPES.Identifier) return null;
+  const definition = definitionOf(index, node);
+  if (definition?.kind !== 'variable' || !definition.init) return null;
+  const declaration = definition.node.parent;
+  return declaration?.type === AST_NODE_TYPES.VariableDeclaration && declaration.kind === 'const' ? staticString(definition.init) : null;
 }
 
 function findIdentifierAt(node: TSESTree.Node): TSESTree.Node | null {

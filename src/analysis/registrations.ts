@@ -12,6 +12,8 @@ export interface EventName {
   readonly value: string | null;
   /** How the event reads in messages. */
   readonly text: string;
+  /** The argument that names the event, when there is one. */
+  readonly node?: TSESTree.Node;
 }
 
 export interface Registration {
@@ -56,7 +58,7 @@ export function eventName(node: TSESTree.Node | undefined): EventName {
   const value = staticString(node);
   if (value !== null) return { value, text: value };
   const path = memberPath(node);
-  if (path !== null) return { value: `@${path.replace(/^(events|EventEmitter)\./, '')}`, text: path };
+  if (path !== null) return { value: `@${path.replace(/^(events|EventEmitter)\./, '')}`, text: path, node };
   return { value: null, text: 'a computed event' };
 }
 

@@ -9,6 +9,19 @@ const ruleTester = createRuleTester();
 
 ruleTester.run('no-per-request-listener', rule, {
   valid: [
+    {
+      name: 'the event named by a string constant pairs with the removal that spells it out',
+      code: dedent`
+        import http from 'node:http';
+        const CLOSE = 'close';
+        http.createServer((req, res) => {
+          const onClose = () => metrics.increment('client.closed');
+          req.socket.on(CLOSE, onClose);
+          res.on('finish', () => req.socket.off('close', onClose));
+          res.end('ok');
+        });
+      `,
+    },
     // Removals of the same handler, by binding, that run before the context runs again; AbortSignals aborted in time.
     {
       name: 'removal in finally',

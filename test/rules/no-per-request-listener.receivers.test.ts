@@ -139,6 +139,48 @@ ruleTester.run('no-per-request-listener', rule, {
   ],
   invalid: [
     {
+      name: 'an event named by a string constant is reported by its value',
+      code: dedent`
+        import http from 'node:http';
+        const CLOSE = 'close';
+        http.createServer((req, res) => {
+          req.socket.on(CLOSE, () => metrics.increment('client.closed'));
+          res.end('ok');
+        });
+      `,
+      errors: [
+        {
+          messageId: 'perRequestListener',
+          line: 4,
+          column: 3,
+          data: {
+            event: 'close',
+            receiver: 'req.socket',
+            lifetime: 'a keep-alive socket that outlives the request',
+            context: 'once per request: the request handler of http.createServer (line 3)',
+          },
+          suggestions: [
+            {
+              messageId: 'guardWithWeakSet',
+              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              output: dedent`
+                import http from 'node:http';
+                const socketsWithCloseListener = new WeakSet();
+                const CLOSE = 'close';
+                http.createServer((req, res) => {
+                  if (!socketsWithCloseListener.has(req.socket)) {
+                    socketsWithCloseListener.add(req.socket);
+                    req.socket.on(CLOSE, () => metrics.increment('client.closed'));
+                  }
+                  res.end('ok');
+                });
+              `,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'req.app: the application reached through the request outlives it',
       code: dedent`
         app.get('/orders', (req, res) => {
