@@ -5,13 +5,11 @@ import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import {
   tsOnlyArray,
   isFunctionNode,
-  isLoopNode,
   keyName,
   memberName,
   staticString,
   unwrap,
   type FunctionNode,
-  type LoopNode,
 } from './ast.js';
 import { definitionOf } from './bindings.js';
 import { moduleSpecifier, requiredModule, resolveModuleCall } from './modules.js';
@@ -79,11 +77,6 @@ export const INDEXED_NODE_TYPES = [
   AST_NODE_TYPES.PropertyDefinition,
   AST_NODE_TYPES.ClassDeclaration,
   AST_NODE_TYPES.ClassExpression,
-  AST_NODE_TYPES.ForStatement,
-  AST_NODE_TYPES.ForInStatement,
-  AST_NODE_TYPES.ForOfStatement,
-  AST_NODE_TYPES.WhileStatement,
-  AST_NODE_TYPES.DoWhileStatement,
 ] as const;
 const INDEXED: ReadonlySet<string> = new Set(INDEXED_NODE_TYPES);
 
@@ -151,7 +144,6 @@ export interface FileIndex {
   readonly removeAlls: RemoveAll[];
   readonly calls: TSESTree.CallExpression[];
   readonly news: TSESTree.NewExpression[];
-  readonly loops: LoopNode[];
   /** Local binding name -> module specifier without `node:` (`http`), or `module#export` for named imports. */
   readonly imports: Map<string, string>;
   /**
@@ -220,7 +212,6 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
   const removeAlls: RemoveAll[] = [];
   const calls: TSESTree.CallExpression[] = [];
   const news: TSESTree.NewExpression[] = [];
-  const loops: LoopNode[] = [];
   const imports = new Map<string, string>();
   const fieldWrites = new Map<ClassNode | FunctionNode, Map<string, TSESTree.Node[]>>();
   const classesByName = new Map<string, ClassNode>();
@@ -363,7 +354,7 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
         }
         break;
       default:
-        if (isLoopNode(node)) loops.push(node);
+        break;
     }
 
   }
@@ -390,7 +381,6 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
     removeAlls,
     calls,
     news,
-    loops,
     imports,
     fieldWrites,
     classesByName,
