@@ -27,7 +27,7 @@ export function timerOf(index: FileIndex, call: TSESTree.CallExpression): TimerN
     timer = null;
     const inner = unwrap(callee);
     if (inner.type === AST_NODE_TYPES.Identifier) {
-      const spec = index.moduleOf(inner.name, inner);
+      const spec = index.moduleOf(inner);
       const imported = spec?.startsWith('timers#') ? spec.slice(7) : null;
       if (imported !== null && TIMER_NAMES.has(imported)) timer = imported as TimerName;
       else if (TIMER_NAMES.has(inner.name) && spec === null && !index.variableOf.get(inner)?.defs.length) timer = inner.name as TimerName;
@@ -51,7 +51,7 @@ export function isTimerGlobal(index: FileIndex, call: TSESTree.CallExpression, n
 export function issuesRequest(index: FileIndex, call: TSESTree.CallExpression): string | null {
   const callee = unwrap(call.callee);
   if (callee.type === AST_NODE_TYPES.Identifier) {
-    const spec = index.moduleOf(callee.name, callee);
+    const spec = index.moduleOf(callee);
     if (callee.name === 'fetch' && (spec === null || spec === 'node-fetch' || spec === 'undici#fetch' || spec === 'cross-fetch')) {
       if (spec !== null || !index.variableOf.get(callee)?.defs.length) return 'fetch';
     }

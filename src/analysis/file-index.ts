@@ -35,13 +35,11 @@ export interface ScopeLike {
   block: TSESTree.Node;
   variables: readonly ScopeVariable[];
   references: readonly ScopeReference[];
-  childScopes: readonly ScopeLike[];
   /** The scope's own variables by name. */
   set: ReadonlyMap<string, ScopeVariable>;
   upper: ScopeLike | null;
 }
 export interface ScopeManagerLike {
-  globalScope: ScopeLike | null;
   scopes: readonly ScopeLike[];
   /** The scope a node creates (the innermost one, with `inner`), or null if it creates none. */
   acquire(node: TSESTree.Node, inner?: boolean): ScopeLike | null;
@@ -133,8 +131,6 @@ export interface FunctionInfo {
 
 export interface FileIndex {
   readonly input: AnalysisInput;
-  /** Parent links (the nodes' `parent` fields: ESLint sets them; the walk sets them where a bare parser did not). */
-  readonly parents: { get(node: TSESTree.Node): TSESTree.Node | undefined };
   readonly functions: FunctionInfo[];
   readonly functionByNode: Map<TSESTree.Node, FunctionInfo>;
   /** Functions by the name they are called by (methods, declarations, variables, properties). */
@@ -157,25 +153,26 @@ export interface FileIndex {
   readonly variableOf: VariableResolver;
   /** Is a name declared or referenced anywhere in the file? For picking a new name that collides with nothing. */
   isNameTaken(name: string): boolean;
-  /** Innermost enclosing function of a node, or null at module level. */
+  /**
+   * Innermost enclosing function of a node, or null at module level. Every module climbs `node.parent`:
+   * ESLint sets it, and collectIndexedNodes sets it where a bare parser did not.
+   */
   enclosingFunction(node: TSESTree.Node): FunctionInfo | null;
   enclosingClass(fn: FunctionInfo | null): ClassNode | null;
   /** What `this` denotes in fn: its class, or the nearest non-arrow function (`function Request() { this.req = ... }`). */
   thisOwnerOf(fn: FunctionInfo | null): ClassNode | FunctionNode | null;
-  moduleOf(localName: string, at: TSESTree.Node): string | null;
+  /** The module an identifier was imported or required from, unless a local binding shadows it. */
+  moduleOf(identifier: TSESTree.Identifier): string | null;
 }
 
 function classDisplayName(cls: ClassNode | null): string {
   return cls?.id?.name ?? 'class';
 }
 
-function nameForFunction(
-  node: FunctionNode,
-  parent: TSESTree.Node | undefined,
-): { name: string | null; classNode: ClassNode | null; isConstructor: boolean; decorators: readonly TSESTree.Decorator[] } {
+function nameForFunction(node: FunctionNode): { name: string | null; classNode: ClassNode | null; isConstructor: boolean; decorators: readonly TSESTree.Decorator[] } {
   const none = { name: null, classNode: null, isConstructor: false, decorators: [] };
   if (node.type === AST_NODE_TYPES.FunctionDeclaration) return { ...none, name: node.id?.name ?? null };
-  if (!parent) return none;
+  const parent = node.parent;
   switch (parent.type) {
     case AST_NODE_TYPES.MethodDefinition:
     case AST_NODE_TYPES.PropertyDefinition: {
@@ -203,7 +200,6 @@ function nameForFunction(
 }
 
 export function buildFileIndex(input: AnalysisInput): FileIndex {
-  const parents = { get: (node: TSESTree.Node): TSESTree.Node | undefined => (node.type === AST_NODE_TYPES.Program ? undefined : node.parent) };
   const functions: FunctionInfo[] = [];
   const functionByNode = new Map<TSESTree.Node, FunctionInfo>();
   const functionsByName = new Map<string, FunctionInfo[]>();
@@ -216,7 +212,6 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
   const fieldWrites = new Map<ClassNode | FunctionNode, Map<string, TSESTree.Node[]>>();
   const classesByName = new Map<string, ClassNode>();
   const assignedProperties = new Set<string>();
-  const enclosingOf = new Map<TSESTree.Node, FunctionInfo | null>();
 
   const variableOf = createVariableResolver(input.scopeManager);
 
@@ -264,11 +259,10 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
     return null;
   };
   for (const node of nodes) {
-    const parent: TSESTree.Node | undefined = node.parent;
     const outerFn = functionAround(node);
 
     if (isFunctionNode(node)) {
-      const naming = nameForFunction(node, parent);
+      const naming = nameForFunction(node);
       const owner = naming.classNode ? classDisplayName(naming.classNode) : null;
       const info: FunctionInfo = {
         id: functions.length,
@@ -291,7 +285,6 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
     switch (node.type) {
       case AST_NODE_TYPES.CallExpression: {
         calls.push(node);
-        enclosingOf.set(node, outerFn);
         outerFn?.calls.push(node);
         break;
       }
@@ -349,30 +342,22 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
       case AST_NODE_TYPES.ClassDeclaration:
       case AST_NODE_TYPES.ClassExpression:
         if (node.id) classesByName.set(node.id.name, node);
-        else if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) {
-          classesByName.set(parent.id.name, node);
+        else if (node.parent.type === AST_NODE_TYPES.VariableDeclarator && node.parent.id.type === AST_NODE_TYPES.Identifier) {
+          classesByName.set(node.parent.id.name, node);
         }
         break;
       default:
         break;
     }
-
   }
 
-  // Calls know their function from the walk; any other node finds it by climbing to the nearest function.
   const enclosingFunction = (node: TSESTree.Node): FunctionInfo | null => {
     const own = functionByNode.get(node);
-    if (own) return own.parent;
-    const known = enclosingOf.get(node);
-    if (known !== undefined) return known;
-    let current = parents.get(node);
-    while (current && !functionByNode.has(current)) current = parents.get(current);
-    return current ? functionByNode.get(current)! : null;
+    return own ? own.parent : functionAround(node);
   };
 
   const index: FileIndex = {
     input,
-    parents,
     functions,
     functionByNode,
     functionsByName,
@@ -399,12 +384,11 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
     enclosingFunction,
     enclosingClass: classOfThis,
     thisOwnerOf,
-    moduleOf(localName, at) {
-      const spec = imports.get(localName);
+    moduleOf(identifier) {
+      const spec = imports.get(identifier.name);
       if (spec === undefined) return null;
       // A local binding of the same name shadows the import.
-      const identifier = findIdentifierAt(at);
-      const variable = identifier ? variableOf.get(identifier) : undefined;
+      const variable = variableOf.get(identifier);
       if (variable && variable.scope.type !== 'module' && variable.scope.type !== 'global') return null;
       return spec;
     },
@@ -415,18 +399,18 @@ export function buildFileIndex(input: AnalysisInput): FileIndex {
   // Registrations are matched after the walk, when every import and require of the file is known.
   const resolveModuleFunction = (call: TSESTree.CallExpression) => resolveModuleCall(index, call);
   // `const CLOSE = 'close'; socket.on(CLOSE, fn)` registers for 'close': events named by a string constant read as that string.
-  const withConstantEvent = <T extends { readonly event: EventName }>(item: T): T => {
-    const constant = item.event.node ? constantString(index, item.event.node) : null;
-    return constant === null ? item : { ...item, event: { value: constant, text: constant } };
+  const constantEvent = (event: EventName): EventName => {
+    const constant = event.node ? constantString(index, event.node) : null;
+    return constant === null ? event : { value: constant, text: constant };
   };
   for (const call of calls) {
-    const fn = enclosingOf.get(call) ?? null;
+    const fn = functionAround(call);
     const registration = matchRegistration(call, fn, resolveModuleFunction);
-    if (registration) registrations.push(withConstantEvent(registration));
+    if (registration) registrations.push({ ...registration, event: constantEvent(registration.event) });
     const removal = matchRemoval(call, fn);
-    if (removal) removals.push(withConstantEvent(removal));
+    if (removal) removals.push({ ...removal, event: constantEvent(removal.event) });
     const removeAll = matchRemoveAll(call, fn);
-    if (removeAll) removeAlls.push(removeAll.event ? { ...removeAll, event: withConstantEvent({ event: removeAll.event }).event } : removeAll);
+    if (removeAll) removeAlls.push({ ...removeAll, event: removeAll.event && constantEvent(removeAll.event) });
   }
   return index;
 }
@@ -439,18 +423,6 @@ function constantString(index: FileIndex, node: TSESTree.Node): string | null {
   const declaration = definition.node.parent;
   return declaration?.type === AST_NODE_TYPES.VariableDeclaration && declaration.kind === 'const' ? staticString(definition.init) : null;
 }
-
-function findIdentifierAt(node: TSESTree.Node): TSESTree.Node | null {
-  const inner = unwrap(node);
-  if (inner.type === AST_NODE_TYPES.Identifier) return inner;
-  if (inner.type === AST_NODE_TYPES.MemberExpression) return findIdentifierAt(inner.object);
-  if (inner.type === AST_NODE_TYPES.CallExpression || inner.type === AST_NODE_TYPES.NewExpression) {
-    return findIdentifierAt(inner.callee);
-  }
-  return null;
-}
-
-/** `http.createServer`, `createServer` (imported from http), `require('http').createServer`: the module and function. */
 
 /**
  * Resolves an identifier by name through the scope chain from the innermost scope around it, as the

@@ -24,14 +24,10 @@ export interface FixSuggestion {
  * The statement that is nothing but the registration (`socket.on(...)`, `res.socket?.on(...)`). Not an awaited
  * one (`await once(socket, 'drain')`): skipping the wait on later requests would change what the code does.
  */
-function statementOf(index: FileIndex, call: TSESTree.CallExpression): TSESTree.ExpressionStatement | null {
-  let node: TSESTree.Node = call;
-  let parent = index.parents.get(node);
-  while (parent?.type === AST_NODE_TYPES.ChainExpression) {
-    node = parent;
-    parent = index.parents.get(node);
-  }
-  return parent?.type === AST_NODE_TYPES.ExpressionStatement ? parent : null;
+function statementOf(call: TSESTree.CallExpression): TSESTree.ExpressionStatement | null {
+  let parent: TSESTree.Node = call.parent;
+  while (parent.type === AST_NODE_TYPES.ChainExpression) parent = parent.parent;
+  return parent.type === AST_NODE_TYPES.ExpressionStatement ? parent : null;
 }
 
 function indentationAt(text: string, offset: number): string {
@@ -92,7 +88,7 @@ function capturesRunState(index: FileIndex, handler: TSESTree.Node, frame: Frame
 }
 
 export function guardWithWeakSet(index: FileIndex, registration: Registration, frame: Frame): FixSuggestion | null {
-  const statement = statementOf(index, registration.call);
+  const statement = statementOf(registration.call);
   const receiverPath = memberPath(registration.receiver);
   if (!statement || receiverPath === null || registration.event.value === null) return null;
   if (registration.handler && capturesRunState(index, registration.handler, frame, registration.receiver)) return null;
@@ -126,7 +122,7 @@ function responseInScope(frame: Frame): string | null {
 
 export function removeWhenRequestEnds(index: FileIndex, registration: Registration, frame: Frame): FixSuggestion | null {
   if (registration.form !== 'method' || registration.once || !registration.handler) return null;
-  const statement = statementOf(index, registration.call);
+  const statement = statementOf(registration.call);
   const receiverPath = memberPath(registration.receiver);
   const handlerPath = memberPath(registration.handler);
   const response = responseInScope(frame);
@@ -140,7 +136,7 @@ export function removeWhenRequestEnds(index: FileIndex, registration: Registrati
   const indent = indentationAt(text, statement.range[0]);
   const removalStatement = `${response}.once('close', () => ${span(unwrap(registration.receiver))}.${removal}(${span(event)}, ${span(registration.handler)}));`;
   // `if (onError) socket.on('error', onError);`: the removal belongs under the same condition, so both go in a block.
-  if (!STATEMENT_LISTS.has(index.parents.get(statement)?.type ?? AST_NODE_TYPES.Program)) {
+  if (!STATEMENT_LISTS.has(statement.parent.type)) {
     const block = `{\n${indent}  ${span(statement)}\n${indent}  ${removalStatement}\n${indent}}`;
     return { messageId: 'removeWhenRequestEnds', data: { endEmitter: response }, edits: [{ range: statement.range, text: block }] };
   }

@@ -139,7 +139,7 @@ function setsOwnFlag(index: FileIndex, test: TSESTree.Node, consequent: TSESTree
  */
 export function findRegistryGuard(index: FileIndex, node: TSESTree.Node, key: string, limit: TSESTree.Node): Guard | null {
   let child = node;
-  let parent = index.parents.get(child);
+  let parent: TSESTree.Node | null | undefined = child.parent;
   while (parent) {
     switch (parent.type) {
       case AST_NODE_TYPES.IfStatement:
@@ -167,7 +167,7 @@ export function findRegistryGuard(index: FileIndex, node: TSESTree.Node, key: st
     }
     if (parent === limit) break;
     child = parent;
-    parent = index.parents.get(child);
+    parent = child.parent;
   }
   return null;
 }

@@ -64,7 +64,7 @@ function resolveModuleCallUncached(
 ): { module: string; name: string } | null {
   const callee = unwrap(call.callee);
   if (callee.type === AST_NODE_TYPES.Identifier) {
-    const spec = index.moduleOf(callee.name, callee);
+    const spec = index.moduleOf(callee);
     if (spec === null) return null;
     const hash = spec.indexOf('#');
     return hash === -1 ? { module: spec, name: 'default' } : { module: spec.slice(0, hash), name: spec.slice(hash + 1) };
@@ -76,7 +76,7 @@ function resolveModuleCallUncached(
     const direct = requiredModule(object);
     if (direct !== null) return { module: direct, name };
     if (object.type === AST_NODE_TYPES.Identifier) {
-      const spec = index.moduleOf(object.name, object);
+      const spec = index.moduleOf(object);
       if (spec !== null) return { module: spec.replace(/#default$/, ''), name };
       // An unresolved `http`/`https` global-looking name (e.g. injected) still means the module.
       if (KNOWN_MODULES.has(object.name) && (!index.variableOf.has(object) || isModuleLevelName(index, object))) {

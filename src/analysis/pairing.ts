@@ -93,7 +93,7 @@ export function buildPairingFinder(
         const fn = index.functionByNode.get(current);
         if (!fn || !(runsWithinRequest(fn) || endsWithRequest(fn, frame, hops))) return false;
       }
-      current = index.parents.get(current);
+      current = current.parent;
     }
     return true;
   };
@@ -213,7 +213,7 @@ export function buildPairingFinder(
     if (parent.type !== AST_NODE_TYPES.VariableDeclarator || parent.id.type !== AST_NODE_TYPES.Identifier) return null;
     const variable = index.variableOf.get(parent.id);
     for (const reference of variable?.references ?? []) {
-      const use = index.parents.get(reference.identifier);
+      const use = reference.identifier.parent;
       if (use?.type === AST_NODE_TYPES.CallExpression && use.callee === reference.identifier && runsBeforeRepeat(use, frame, 0)) return use;
       // `res.on('finish', cleanup)`
       const listenedBy = registrationByHandler.get(reference.identifier);

@@ -411,13 +411,13 @@ export function buildRepeatingContexts(
       }
       // Outside any repeating function, only a loop that runs without bound repeats.
       let child: TSESTree.Node = node;
-      let current = index.parents.get(node);
+      let current: TSESTree.Node | null | undefined = node.parent;
       while (current && current !== fn?.node) {
         if (isLoopNode(current) && isUnboundedLoop(current) && repeatsInLoop(current, child)) {
           return { node: current, fn, reason: { kind: 'loop', what: 'a loop without bound', node: current, via: null } };
         }
         child = current;
-        current = index.parents.get(current);
+        current = current.parent;
       }
       return null;
     },
