@@ -10,7 +10,7 @@ import type { Frame, RepeatingContexts } from './repeating-contexts.js';
 import { LONG_LIVED_MEMBERS, PER_REQUEST_NAMES, POOL_CHECKOUT_METHODS, POOL_NAME, PROCESS_STREAMS } from './vocabulary.js';
 
 export type Lifetime =
-  | { readonly kind: 'long-lived'; readonly what: string; readonly evidence: TSESTree.Node; readonly socket: boolean }
+  | { readonly kind: 'long-lived'; readonly what: string; readonly evidence: TSESTree.Node }
   | { readonly kind: 'per-request'; readonly what: string; readonly evidence: TSESTree.Node }
   | { readonly kind: 'unknown' };
 
@@ -28,8 +28,13 @@ const UNKNOWN: Lifetime = { kind: 'unknown' };
 const MAX_DEPTH = 6;
 const GETTER_NAME = /^(get|find|lookup|current|shared|instance)/i;
 
-function longLived(what: string, evidence: TSESTree.Node, socket = false): Lifetime {
-  return { kind: 'long-lived', what, evidence, socket };
+function longLived(what: string, evidence: TSESTree.Node): Lifetime {
+  return { kind: 'long-lived', what, evidence };
+}
+/** `x.socket`, `{ socket }`, `this.agent`: a member whose name alone says what outlives the request. */
+function longLivedMember(name: string, evidence: TSESTree.Node): Lifetime | null {
+  const what = LONG_LIVED_MEMBERS.get(name);
+  return what === undefined ? null : longLived(what, evidence);
 }
 function perRequest(what: string, evidence: TSESTree.Node): Lifetime {
   return { kind: 'per-request', what, evidence };
@@ -100,7 +105,7 @@ export function buildReceivers(
       case AST_NODE_TYPES.NewExpression:
         return perRequest('created in this run', inner);
       case AST_NODE_TYPES.CallExpression:
-        if (isPoolCheckout(inner)) return longLived('a pooled connection that is handed out again after this run', inner, true);
+        if (isPoolCheckout(inner)) return longLived('a pooled connection that is handed out again after this run', inner);
         if (issuesRequest(index, inner) !== null) return perRequest('a request made in this run', inner);
         return createsValue(inner) ? perRequest('created in this run', inner) : UNKNOWN;
       default:
@@ -128,7 +133,7 @@ export function buildReceivers(
     const declaredInside = isInside(definition.name, frame.node);
     if (!declaredInside) {
       const where = definition.scopeBlock.type === AST_NODE_TYPES.Program ? 'a module-level emitter' : 'declared outside the repeating code';
-      return longLived(`${where} (line ${line(definition.name)})`, definition.name, looksLikeSocket(node.name));
+      return longLived(`${where} (line ${line(definition.name)})`, definition.name);
     }
     if (definition.kind === 'parameter') return classifyParameter(node, definition.node, definition.parameterIndex, definition.name, frame, depth);
 
@@ -140,14 +145,13 @@ export function buildReceivers(
       if (collection.kind === 'long-lived') {
         // The collection is not itself an emitter: name it, and where it comes from.
         const collectionText = describeNode(index.input.text, loop.right);
-        return longLived(`an element of ${collectionText}, which outlives each run (line ${line(collection.evidence)})`, collection.evidence, collection.socket || looksLikeSocket(node.name));
+        return longLived(`an element of ${collectionText}, which outlives each run (line ${line(collection.evidence)})`, collection.evidence);
       }
       return collection;
     }
     if (declarator.id.type !== AST_NODE_TYPES.Identifier && declarator.init) {
       // `const { socket } = res`: a destructured member.
-      if (LONG_LIVED_MEMBERS.has(node.name)) return longLived(LONG_LIVED_MEMBERS.get(node.name)!, declarator, node.name === 'socket' || node.name === 'connection');
-      return UNKNOWN;
+      return longLivedMember(node.name, declarator) ?? UNKNOWN;
     }
     const source = definition.init ?? writes.find((write) => write.range[1] <= at.range[0]);
     return source ? classify(source, frame, at, depth + 1) : UNKNOWN;
@@ -163,14 +167,15 @@ export function buildReceivers(
   ): Lifetime => {
     const fn = index.functionByNode.get(fnNode);
     const param = fn?.node.params[parameterIndex];
-    if (param && param.type !== AST_NODE_TYPES.Identifier && LONG_LIVED_MEMBERS.has(node.name) && nameNode !== param) {
+    if (param && param.type !== AST_NODE_TYPES.Identifier && nameNode !== param) {
       // `({ socket }) => ...`
-      return longLived(LONG_LIVED_MEMBERS.get(node.name)!, nameNode, node.name === 'socket' || node.name === 'connection');
+      const member = longLivedMember(node.name, nameNode);
+      if (member) return member;
     }
     const reason = fn ? contexts.reasonOf(fn) : null;
     if (fn && reason) {
       if (reason.kind === 'socket-callback' && parameterIndex === 0) {
-        return longLived(`the '${reason.event ?? 'socket'}' event's socket, a keep-alive socket reused across requests`, reason.node, true);
+        return longLived(`the '${reason.event ?? 'socket'}' event's socket, a keep-alive socket reused across requests`, reason.node);
       }
       if ((reason.kind === 'server-handler' || reason.kind === 'client-callback') && (reason.event === 'upgrade' || reason.event === 'connect') && parameterIndex === 1) {
         return perRequest(`a socket dedicated to this '${reason.event}'`, reason.node);
@@ -192,7 +197,7 @@ export function buildReceivers(
         const passed = classify(arg, siteFrame, site, depth + 1);
         if (passed.kind === 'long-lived') {
           const argument = describeNode(index.input.text, arg);
-          return longLived(`${passed.what}: ${argument}, passed in at line ${line(site)}`, site, passed.socket || looksLikeSocket(node.name));
+          return longLived(`${passed.what}: ${argument}, passed in at line ${line(site)}`, site);
         }
         if (passed.kind === 'per-request') sawPerRequest = true;
       }
@@ -206,13 +211,15 @@ export function buildReceivers(
     const name = memberName(node);
     const object = unwrap(node.object);
     if (object.type === AST_NODE_TYPES.ThisExpression && name !== null) {
-      const cls = index.enclosingClass(index.enclosingFunction(object));
-      const thisOwner = index.thisOwnerOf(index.enclosingFunction(object));
+      const fn = index.enclosingFunction(object);
+      const cls = index.enclosingClass(fn);
+      const thisOwner = index.thisOwnerOf(fn);
       const writes = thisOwner ? (index.fieldWrites.get(thisOwner)?.get(name) ?? []) : [];
       const fresh = freshWriteIn(writes, frame, at);
       if (fresh) return perRequest(`created in this run (line ${line(fresh)})`, fresh);
-      if (LONG_LIVED_MEMBERS.has(name) && !writes.some((write) => unwrap(write).type === AST_NODE_TYPES.NewExpression)) {
-        return longLived(LONG_LIVED_MEMBERS.get(name)!, writes[0] ?? node, name === 'socket' || name === 'connection');
+      if (!writes.some((write) => unwrap(write).type === AST_NODE_TYPES.NewExpression)) {
+        const member = longLivedMember(name, writes[0] ?? node);
+        if (member) return member;
       }
       // `onRequest(req, res) { this.res = res }`: a field re-pointed at each request's own object.
       // A constructor or field initializer writes once per instance: `this.agent = new Agent()` there is no re-pointing.
@@ -226,26 +233,21 @@ export function buildReceivers(
         // A per-request object's field lives as long as what was stored in it.
         for (const write of writes) {
           const stored = classify(write, contexts.frameOf(write) ?? frame, write, depth + 1);
-          if (stored.kind === 'long-lived') return longLived(`${stored.what}, stored in this.${name} at line ${line(write)}`, write, stored.socket);
+          if (stored.kind === 'long-lived') return longLived(`${stored.what}, stored in this.${name} at line ${line(write)}`, write);
         }
         return perRequest(`a field of ${cls.id?.name ?? 'an object'} made per request`, cls);
       }
       const owner = cls?.id?.name;
-      return longLived(
-        owner ? `a field of ${owner}, which outlives each run` : 'a field of a long-lived object',
-        writes[0] ?? node,
-        looksLikeSocket(name),
-      );
+      return longLived(owner ? `a field of ${owner}, which outlives each run` : 'a field of a long-lived object', writes[0] ?? node);
     }
     if (name !== null && PROCESS_STREAMS.has(name) && memberPath(object) === 'process') {
       return longLived('a stream that lives as long as the service', node);
     }
     if (name !== null && LONG_LIVED_MEMBERS.has(name)) {
-      if (object.type === AST_NODE_TYPES.NewExpression) return perRequest('created in this run', object);
-      return longLived(LONG_LIVED_MEMBERS.get(name)!, node, name === 'socket' || name === 'connection');
+      return object.type === AST_NODE_TYPES.NewExpression ? perRequest('created in this run', object) : longLivedMember(name, node)!;
     }
     const owner = classify(object, frame, at, depth + 1);
-    if (owner.kind === 'long-lived') return longLived(`a property of ${describeOwner(object)}, ${owner.what}`, owner.evidence, owner.socket);
+    if (owner.kind === 'long-lived') return longLived(`a property of ${describeOwner(object)}, ${owner.what}`, owner.evidence);
     return owner;
   };
 
@@ -254,8 +256,4 @@ export function buildReceivers(
   return {
     lifetimeOf: (receiver, frame, at) => classify(receiver, frame, at, 0),
   };
-}
-
-function looksLikeSocket(name: string): boolean {
-  return /socket|^sock$|^conn(ection)?$/i.test(name);
 }
