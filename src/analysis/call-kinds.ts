@@ -47,32 +47,23 @@ export function isTimerGlobal(index: FileIndex, call: TSESTree.CallExpression, n
   return timerOf(index, call) === name;
 }
 
-/** Does this call send one HTTP request (so its enclosing function runs once per request)? */
+/** Does this call send one HTTP request (so its enclosing function runs once per request)? Names the call if so. */
 export function issuesRequest(index: FileIndex, call: TSESTree.CallExpression): string | null {
   const callee = unwrap(call.callee);
-  if (callee.type === AST_NODE_TYPES.Identifier) {
-    const spec = index.moduleOf(callee);
-    if (callee.name === 'fetch' && (spec === null || spec === 'node-fetch' || spec === 'undici#fetch' || spec === 'cross-fetch')) {
-      if (spec !== null || !index.variableOf.get(callee)?.defs.length) return 'fetch';
-    }
-    if (spec !== null) {
-      const [module, exported] = spec.split('#');
-      if (module && REQUEST_LIBRARIES.has(module) && (exported === undefined || REQUEST_LIBRARY_METHODS.has(exported))) {
-        return callee.name;
-      }
-      if ((module === 'http' || module === 'https') && (exported === 'request' || exported === 'get')) return callee.name;
-    }
-    return null;
-  }
-  if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
   const name = calleeName(call);
   if (name === null) return null;
   const resolved = resolveModuleCall(index, call);
-  if (resolved && (resolved.module === 'http' || resolved.module === 'https') && (name === 'request' || name === 'get')) {
-    return `${resolved.module}.${name}`;
+  // An imported name (`request`, `got`, `fetch` from node-fetch) reads as itself; a method as `module.method`.
+  const label = callee.type === AST_NODE_TYPES.Identifier ? name : `${resolved?.module ?? ''}.${name}`;
+  if (resolved) {
+    const isHttp = (resolved.module === 'http' || resolved.module === 'https') && (resolved.name === 'request' || resolved.name === 'get');
+    const isLibrary = REQUEST_LIBRARIES.has(resolved.module) && (resolved.name === 'default' || REQUEST_LIBRARY_METHODS.has(resolved.name));
+    if (isHttp || isLibrary) return label;
   }
-  if (resolved && REQUEST_LIBRARIES.has(resolved.module) && REQUEST_LIBRARY_METHODS.has(name)) return `${resolved.module}.${name}`;
-  if (name === 'request') return `${memberPath(callee.object) ?? '…'}.request`;
+  if (callee.type === AST_NODE_TYPES.Identifier) {
+    // The global fetch, when nothing in the file declares one.
+    return name === 'fetch' && resolved === null && !index.variableOf.get(callee)?.defs.length ? 'fetch' : null;
+  }
+  if (callee.type === AST_NODE_TYPES.MemberExpression && name === 'request') return `${memberPath(callee.object) ?? '…'}.request`;
   return null;
 }
-

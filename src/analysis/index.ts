@@ -1,13 +1,13 @@
 // The detector: asks the four questions for every registration of a file, once per file, and returns
 // findings with their evidence. Rules, codemods and the scan command all read these findings.
-import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, describeNode, line } from './ast.js';
+import type { TSESTree } from '@typescript-eslint/utils';
+import { describeNode, line } from './ast.js';
 import { buildCallGraph } from './call-graph.js';
 import { buildFileIndex, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
 import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './fixes.js';
 import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
 import { buildReceivers, type Lifetime } from './receivers.js';
-import type { Registration } from './registrations.js';
+import { mayRegister, type Registration } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import { buildRepeatingContexts, type Frame } from './repeating-contexts.js';
 import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
@@ -82,21 +82,6 @@ export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {})
 }
 
 const NO_FINDINGS: readonly Finding[] = [];
-
-/** Every registration form of registrations.ts is a call through one of these names (or an alias imported from these modules). */
-const REGISTRATION_CALL_NAMES: ReadonlySet<string> = new Set([
-  'on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener', 'setTimeout', 'connect', 'finished',
-]);
-const REGISTERING_MODULES: ReadonlySet<string> = new Set(['events', 'node:events', 'stream', 'node:stream', 'stream/promises', 'node:stream/promises']);
-
-/** Could this node register a listener? Most files of a project have no such node and are skipped whole. */
-function mayRegister(node: TSESTree.Node): boolean {
-  if (node.type === AST_NODE_TYPES.CallExpression) {
-    const name = calleeName(node);
-    return name !== null && REGISTRATION_CALL_NAMES.has(name);
-  }
-  return node.type === AST_NODE_TYPES.ImportDeclaration && REGISTERING_MODULES.has(node.source.value);
-}
 
 function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalysis {
   const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);

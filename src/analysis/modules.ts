@@ -3,6 +3,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { calleeName, memberName, staticString, unwrap } from './ast.js';
 import type { FileIndex } from './file-index.js';
+import { CONNECTION_SERVER_MODULES, HTTP_SERVER_MODULES, REQUEST_LIBRARIES } from './vocabulary.js';
 
 export function moduleSpecifier(value: string): string {
   return value.startsWith('node:') ? value.slice(5) : value;
@@ -32,7 +33,7 @@ const moduleCallCache = new WeakMap<TSESTree.Node, { module: string; name: strin
 
 /** Module names that count even when nothing in the file imports them (an injected or global `http`). */
 const KNOWN_MODULES: ReadonlySet<string> = new Set([
-  'http', 'https', 'http2', 'net', 'tls', 'events', 'stream', 'timers', 'axios', 'got', 'undici', 'superagent', 'needle', 'request',
+  ...HTTP_SERVER_MODULES, ...CONNECTION_SERVER_MODULES, ...REQUEST_LIBRARIES, 'events', 'stream', 'timers',
 ]);
 
 export function resolveModuleCall(

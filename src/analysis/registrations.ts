@@ -3,6 +3,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { calleeName, calleeObject, isFunctionLike, memberPath, staticString, unwrap } from './ast.js';
 import type { FunctionInfo } from './file-index.js';
+import { moduleSpecifier } from './modules.js';
 import { REGISTRATION_METHODS, REMOVAL_METHODS } from './vocabulary.js';
 
 export type RegistrationForm = 'method' | 'setTimeout' | 'connect' | 'finished' | 'events.once' | 'events.on';
@@ -87,6 +88,21 @@ function isEventArgument(node: TSESTree.Node | undefined): boolean {
 
 /** The names of module functions that register on their first argument (`finished`, `events.once`, `events.on`). */
 const MODULE_FUNCTIONS: ReadonlySet<string> = new Set(['finished', 'once', 'on']);
+/** Every form below is a call through one of these names, or through an alias imported from these modules. */
+const REGISTRATION_CALL_NAMES: ReadonlySet<string> = new Set([...REGISTRATION_METHODS.keys(), 'setTimeout', 'connect', ...MODULE_FUNCTIONS]);
+const REGISTERING_MODULES: ReadonlySet<string> = new Set(['events', 'stream', 'stream/promises']);
+
+/**
+ * Could this node register a listener (a call matchRegistration may match, or an import that may alias one)?
+ * Most files of a project have no such node and are skipped before they are indexed.
+ */
+export function mayRegister(node: TSESTree.Node): boolean {
+  if (node.type === AST_NODE_TYPES.CallExpression) {
+    const name = calleeName(node);
+    return name !== null && REGISTRATION_CALL_NAMES.has(name);
+  }
+  return node.type === AST_NODE_TYPES.ImportDeclaration && REGISTERING_MODULES.has(moduleSpecifier(node.source.value));
+}
 
 export function matchRegistration(
   call: TSESTree.CallExpression,
