@@ -120,11 +120,16 @@ export function buildPairingFinder(
     return sites;
   };
 
-  /** `res.on('close', fn)`: an end-of-request event of an object that lives no longer than the request. */
+  /** `res.on('close', fn)`: an end-of-request event of an object that, seen from `frame`, lives no longer than the request. */
+  const isRequestEndListener = (registration: Registration, frame: Frame): boolean =>
+    registration.event.value !== null &&
+    REQUEST_END_EVENTS.has(registration.event.value) &&
+    receivers.lifetimeOf(registration.receiver, frame, registration.call).kind !== 'long-lived';
+
+  /** The same, seen from the run the registration itself is in. */
   const firesAtRequestEnd = (registration: Registration): boolean => {
-    if (registration.event.value === null || !REQUEST_END_EVENTS.has(registration.event.value)) return false;
     const ownFrame = contexts.frameOf(registration.call);
-    return ownFrame !== null && receivers.lifetimeOf(registration.receiver, ownFrame, registration.call).kind !== 'long-lived';
+    return ownFrame !== null && isRequestEndListener(registration, ownFrame);
   };
 
   /** A nested function that runs when this request ends: a request-end listener, a promise callback, a cleanup called then. */
@@ -132,12 +137,10 @@ export function buildPairingFinder(
     const parent = fn.node.parent;
     if (parent.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(fn.node as TSESTree.CallExpressionArgument)) {
       const registration = registrationByHandler.get(fn.node);
-      if (registration && registration.event.value !== null && REQUEST_END_EVENTS.has(registration.event.value)) {
-        return receivers.lifetimeOf(registration.receiver, frame, registration.call).kind !== 'long-lived';
-      }
+      if (registration) return isRequestEndListener(registration, frame);
       const name = calleeName(parent);
       if (name !== null && (PROMISE_CALLBACKS.has(name) || FINISH_HELPERS.has(name))) {
-        const target = name === 'finished' || FINISH_HELPERS.has(name) ? parent.arguments[0] : null;
+        const target = FINISH_HELPERS.has(name) ? parent.arguments[0] : null;
         return !target || receivers.lifetimeOf(target, frame, parent).kind !== 'long-lived';
       }
       return false;
