@@ -171,6 +171,31 @@ export function childNodes(node: TSESTree.Node): TSESTree.Node[] {
   return out;
 }
 
+/**
+ * The first node under `root` (root included) that passes `test`, without looking inside nested functions:
+ * what one run of the code around `root` executes. Depth first, iteratively.
+ */
+export function findInRun(root: TSESTree.Node, test: (node: TSESTree.Node) => boolean): TSESTree.Node | undefined {
+  const stack = [root];
+  while (stack.length > 0) {
+    const node = stack.pop()!;
+    if (isFunctionNode(node)) continue;
+    if (test(node)) return node;
+    stack.push(...childNodes(node));
+  }
+  return undefined;
+}
+
+/** Every node under `root` that passes `test`, without looking inside nested functions. */
+export function filterInRun(root: TSESTree.Node, test: (node: TSESTree.Node) => boolean): TSESTree.Node[] {
+  const found: TSESTree.Node[] = [];
+  findInRun(root, (node) => {
+    if (test(node)) found.push(node);
+    return false;
+  });
+  return found;
+}
+
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }

@@ -1,7 +1,7 @@
 // Which functions of this file a call or a callback reference can run: declarations, variables,
 // `this.method`, methods of a class instantiated into a variable or field, closure factories.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, childNodes, isFunctionNode, memberName, symbolKey, unwrap } from './ast.js';
+import { calleeName, filterInRun, isFunctionNode, memberName, symbolKey, unwrap } from './ast.js';
 import { definitionOf } from './bindings.js';
 import type { ClassNode, FileIndex, FunctionInfo } from './file-index.js';
 import { COMMON_METHOD_NAMES } from './vocabulary.js';
@@ -103,12 +103,9 @@ export function buildCallGraph(index: FileIndex): CallGraph {
         out.push(...resolve(body, depth + 1));
         continue;
       }
-      const stack: TSESTree.Node[] = [body];
-      while (stack.length > 0) {
-        const current = stack.pop()!;
-        if (isFunctionNode(current)) continue;
-        if (current.type === AST_NODE_TYPES.ReturnStatement && current.argument) out.push(...resolve(current.argument, depth + 1));
-        else stack.push(...childNodes(current));
+      for (const statement of filterInRun(body, (node) => node.type === AST_NODE_TYPES.ReturnStatement)) {
+        const { argument } = statement as TSESTree.ReturnStatement;
+        if (argument) out.push(...resolve(argument, depth + 1));
       }
     }
     return out;

@@ -1,11 +1,12 @@
 // Registry guards: code that skips a registration when the emitter has been seen before (a WeakMap/Set
 // lookup keyed by it, a marker property, `socket.connecting`, a listener count, a scan comparing it).
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, childNodes, isFunctionNode, memberName } from './ast.js';
+import { calleeName, childNodes, filterInRun, findInRun, memberName } from './ast.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import type { FileIndex } from './file-index.js';
 
-const LOOKUP_METHODS = new Set(['has', 'get', 'includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'some', 'every', 'filter']);
+/** Calls that look an emitter up (`seen.has(socket)`) or count what it holds (`EventEmitter.listenerCount(socket, 'close')`). */
+const EMITTER_QUERIES = new Set(['has', 'get', 'includes', 'indexOf', 'lastIndexOf', 'find', 'findIndex', 'some', 'every', 'filter', 'listenerCount']);
 const SELF_QUERIES = new Set(['connecting', 'listenerCount', 'listeners', 'rawListeners', 'pending']);
 const EQUALITY = new Set(['===', '!==', '==', '!=']);
 
@@ -24,7 +25,7 @@ export function mentionsIdentity(index: FileIndex, test: TSESTree.Node, key: str
     switch (node.type) {
       case AST_NODE_TYPES.CallExpression: {
         const name = calleeName(node);
-        if (name !== null && (LOOKUP_METHODS.has(name) || name === 'listenerCount' || name === 'has')) {
+        if (name !== null && EMITTER_QUERIES.has(name)) {
           if (node.arguments.some((arg) => bindingKey(index, arg) === key)) return true;
         }
         break;
@@ -62,20 +63,15 @@ export function mentionsIdentity(index: FileIndex, test: TSESTree.Node, key: str
 }
 
 function exitsEarly(node: TSESTree.Node): boolean {
-  const stack = [node];
-  while (stack.length > 0) {
-    const current = stack.pop()!;
-    if (isFunctionNode(current)) continue;
-    if (
-      current.type === AST_NODE_TYPES.ReturnStatement ||
-      current.type === AST_NODE_TYPES.ThrowStatement ||
-      current.type === AST_NODE_TYPES.ContinueStatement
-    ) {
-      return true;
-    }
-    stack.push(...childNodes(current));
-  }
-  return false;
+  return (
+    findInRun(
+      node,
+      (current) =>
+        current.type === AST_NODE_TYPES.ReturnStatement ||
+        current.type === AST_NODE_TYPES.ThrowStatement ||
+        current.type === AST_NODE_TYPES.ContinueStatement,
+    ) !== undefined
+  );
 }
 
 /** The tests of the `if`s inside a statement whose consequent leaves early (`if (seen.has(s)) return;`, a scan loop's `if`). */
@@ -83,15 +79,8 @@ const exitTestsCache = new WeakMap<TSESTree.Node, readonly TSESTree.Node[]>();
 function exitTestsOf(statement: TSESTree.Node): readonly TSESTree.Node[] {
   let tests = exitTestsCache.get(statement);
   if (!tests) {
-    const found: TSESTree.Node[] = [];
-    const stack = [statement];
-    while (stack.length > 0) {
-      const current = stack.pop()!;
-      if (isFunctionNode(current)) continue;
-      if (current.type === AST_NODE_TYPES.IfStatement && exitsEarly(current.consequent)) found.push(current.test);
-      stack.push(...childNodes(current));
-    }
-    tests = found;
+    const exits = filterInRun(statement, (node) => node.type === AST_NODE_TYPES.IfStatement && exitsEarly(node.consequent));
+    tests = exits.map((node) => (node as TSESTree.IfStatement).test);
     exitTestsCache.set(statement, tests);
   }
   return tests;
@@ -120,17 +109,12 @@ function setsOwnFlag(index: FileIndex, test: TSESTree.Node, consequent: TSESTree
     stack.push(...childNodes(node));
   }
   if (flags.size === 0) return false;
-  const body = [consequent];
-  while (body.length > 0) {
-    const node = body.pop()!;
-    if (isFunctionNode(node)) continue;
-    if (node.type === AST_NODE_TYPES.AssignmentExpression && node.left.type === AST_NODE_TYPES.MemberExpression) {
-      const assigned = bindingKey(index, node.left);
-      if (assigned !== null && flags.has(assigned)) return true;
-    }
-    body.push(...childNodes(node));
-  }
-  return false;
+  const setsFlag = (node: TSESTree.Node): boolean => {
+    if (node.type !== AST_NODE_TYPES.AssignmentExpression || node.left.type !== AST_NODE_TYPES.MemberExpression) return false;
+    const assigned = bindingKey(index, node.left);
+    return assigned !== null && flags.has(assigned);
+  };
+  return findInRun(consequent, setsFlag) !== undefined;
 }
 
 /**
