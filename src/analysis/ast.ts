@@ -149,9 +149,9 @@ export function isFunctionLike(node: TSESTree.Node | null | undefined): boolean 
   return isFunctionNode(node ? unwrap(node) : node);
 }
 
-/** A short, single-line rendering of an expression for messages. */
-export function describeNode(text: string, node: TSESTree.Node): string {
-  const source = text.slice(node.range[0], node.range[1]).replace(/\s+/g, ' ');
+/** A short, single-line rendering of an expression for messages; whitespace runs become `whitespace`. */
+export function describeNode(text: string, node: TSESTree.Node, whitespace = ' '): string {
+  const source = text.slice(node.range[0], node.range[1]).replace(/\s+/g, whitespace);
   return source.length > 40 ? `${source.slice(0, 37)}...` : source;
 }
 

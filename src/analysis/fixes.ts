@@ -4,6 +4,7 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { childNodes, isInside, memberPath, rootOf, unwrap } from './ast.js';
 import { bindingKey } from './bindings.js';
 import type { FileIndex } from './file-index.js';
+import { requiredModule } from './modules.js';
 import type { Registration } from './registrations.js';
 import type { Frame } from './repeating-contexts.js';
 
@@ -54,16 +55,11 @@ function declarationOffset(program: TSESTree.Program): number {
     const isDirective = statement.type === AST_NODE_TYPES.ExpressionStatement && statement.directive !== undefined;
     const isRequire =
       statement.type === AST_NODE_TYPES.VariableDeclaration &&
-      statement.declarations.some((d) => d.init !== null && isRequireCall(unwrap(d.init)));
+      statement.declarations.some((d) => requiredModule(d.init) !== null);
     if (isImport || isDirective || isRequire) offset = statement.range[1];
     else break;
   }
   return offset;
-}
-
-function isRequireCall(node: TSESTree.Node): boolean {
-  if (node.type === AST_NODE_TYPES.MemberExpression) return isRequireCall(unwrap(node.object));
-  return node.type === AST_NODE_TYPES.CallExpression && node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'require';
 }
 
 /**

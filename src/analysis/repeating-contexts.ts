@@ -2,8 +2,8 @@
 // routes, client callbacks, timers, recurring events, re-entered paths, request issuers), then propagates
 // them into nested functions and into the functions those call; one-time setup code stops the spread.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, calleeObject, isFunctionLike, isInside, isLoopNode, memberPath, staticString, tsOnlyArray, unwrap, type LoopNode } from './ast.js';
-import { bindingKey } from './bindings.js';
+import { calleeName, calleeObject, describeNode, isFunctionLike, isInside, isLoopNode, memberPath, staticString, tsOnlyArray, unwrap, type LoopNode } from './ast.js';
+import { bindingKey, definitionOf } from './bindings.js';
 import { findReenteredPaths } from './reentered-paths.js';
 import type { CallGraph } from './call-graph.js';
 import { isDeferringCall, isTimerGlobal, issuesRequest } from './call-kinds.js';
@@ -64,8 +64,6 @@ export interface Frame {
 
 export interface RepeatingContexts {
   reasonOf(fn: FunctionInfo): RepeatReason | null;
-  /** Why a function never repeats (a constructor, a setup function, a connection callback), or null. */
-  barrierOf(fn: FunctionInfo): string | null;
   frameOf(node: TSESTree.Node): Frame | null;
 }
 
@@ -85,9 +83,9 @@ const WIDENING: ReadonlySet<RepeatKind> = new Set([
 const CLIENT_REQUEST_NAME = /^(req|request|clientRequest|proxyReq|upstream|outgoing|creq)$/i;
 const SERVER_NAME = /server|srv|app|proxy|wss|io$/i;
 
+/** `http.createServer`, as written but on one line: for messages. */
 function describeCallee(index: FileIndex, call: TSESTree.CallExpression | TSESTree.NewExpression): string {
-  const text = index.input.text.slice(call.callee.range[0], call.callee.range[1]).replace(/\s+/g, '');
-  return text.length > 40 ? `${text.slice(0, 37)}...` : text;
+  return describeNode(index.input.text, call.callee, '');
 }
 
 function routePath(call: TSESTree.CallExpression): string {
@@ -280,15 +278,9 @@ export function buildRepeatingContexts(
   function isClientRequestValue(node: TSESTree.Node): boolean {
     const inner = unwrap(node);
     if (inner.type === AST_NODE_TYPES.CallExpression) return issuesRequest(index, inner) !== null;
-    if (inner.type === AST_NODE_TYPES.Identifier) {
-      const variable = index.variableOf.get(inner);
-      const def = variable?.defs[0];
-      if (def?.type === 'Variable') {
-        const init = (def.node as TSESTree.VariableDeclarator).init;
-        return init ? isClientRequestValue(init) : false;
-      }
-    }
-    return false;
+    if (inner.type !== AST_NODE_TYPES.Identifier) return false;
+    const definition = definitionOf(index, inner);
+    return definition?.kind === 'variable' && definition.init !== null && isClientRequestValue(definition.init);
   }
 
   // NestJS handlers and middleware, and functions configured as per request.
@@ -402,7 +394,6 @@ export function buildRepeatingContexts(
 
   return {
     reasonOf: (fn) => reasons.get(fn) ?? null,
-    barrierOf: (fn) => barriers.get(fn) ?? null,
     frameOf(node) {
       const fn = index.enclosingFunction(node);
       if (fn) {
