@@ -50,33 +50,30 @@ export interface Definition {
   readonly name: TSESTree.Node;
 }
 
+const KIND_OF_DEF: Readonly<Record<string, DefinitionKind>> = {
+  Parameter: 'parameter',
+  Variable: 'variable',
+  ImportBinding: 'import',
+  FunctionName: 'function',
+  ClassName: 'class',
+  CatchClause: 'catch',
+};
+
 export function definitionOf(index: FileIndex, identifier: TSESTree.Node): Definition | null {
   const variable = index.variableOf.get(identifier);
   const def = variable?.defs[0];
   if (!variable || !def) return null;
-  const scopeBlock = variable.scope.block;
-  switch (def.type) {
-    case 'Parameter': {
-      const fn = def.node as TSESTree.FunctionLike;
-      const parameterIndex = fn.params.findIndex((p) => p.range[0] <= def.name.range[0] && def.name.range[1] <= p.range[1]);
-      return { kind: 'parameter', variable, node: def.node, scopeBlock, init: null, parameterIndex, name: def.name };
-    }
-    case 'Variable': {
-      const declarator = def.node as TSESTree.VariableDeclarator;
-      const direct = declarator.id.type === AST_NODE_TYPES.Identifier;
-      return { kind: 'variable', variable, node: declarator, scopeBlock, init: direct ? declarator.init : null, parameterIndex: -1, name: def.name };
-    }
-    case 'ImportBinding':
-      return { kind: 'import', variable, node: def.node, scopeBlock, init: null, parameterIndex: -1, name: def.name };
-    case 'FunctionName':
-      return { kind: 'function', variable, node: def.node, scopeBlock, init: null, parameterIndex: -1, name: def.name };
-    case 'ClassName':
-      return { kind: 'class', variable, node: def.node, scopeBlock, init: null, parameterIndex: -1, name: def.name };
-    case 'CatchClause':
-      return { kind: 'catch', variable, node: def.node, scopeBlock, init: null, parameterIndex: -1, name: def.name };
-    default:
-      return { kind: 'other', variable, node: def.node, scopeBlock, init: null, parameterIndex: -1, name: def.name };
+  const kind = KIND_OF_DEF[def.type] ?? 'other';
+  let init: TSESTree.Node | null = null;
+  let parameterIndex = -1;
+  if (kind === 'parameter') {
+    const fn = def.node as TSESTree.FunctionLike;
+    parameterIndex = fn.params.findIndex((p) => p.range[0] <= def.name.range[0] && def.name.range[1] <= p.range[1]);
+  } else if (kind === 'variable') {
+    const declarator = def.node as TSESTree.VariableDeclarator;
+    init = declarator.id.type === AST_NODE_TYPES.Identifier ? declarator.init : null;
   }
+  return { kind, variable, node: def.node, scopeBlock: variable.scope.block, init, parameterIndex, name: def.name };
 }
 
 /** Every expression assigned to a variable after its declaration (`x = new WebSocket()`). */

@@ -63,7 +63,8 @@ export function eventName(node: TSESTree.Node | undefined): EventName {
   return { value: null, text: 'a computed event' };
 }
 
-function objectProperty(options: TSESTree.Node | undefined, name: string): TSESTree.Node | null {
+/** The value of `name` in an options object literal (`{ signal }`, `{ once: true }`), or null. */
+export function optionValue(options: TSESTree.Node | null, name: string): TSESTree.Node | null {
   if (!options) return null;
   const inner = unwrap(options);
   if (inner.type !== AST_NODE_TYPES.ObjectExpression) return null;
@@ -74,10 +75,6 @@ function objectProperty(options: TSESTree.Node | undefined, name: string): TSEST
     }
   }
   return null;
-}
-
-export function optionValue(options: TSESTree.Node | null, name: string): TSESTree.Node | null {
-  return options ? objectProperty(options, name) : null;
 }
 
 function isEventArgument(node: TSESTree.Node | undefined): boolean {

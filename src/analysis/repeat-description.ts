@@ -18,10 +18,14 @@ function skipInherited(reason: RepeatReason): RepeatReason {
   return current;
 }
 
+/** `called at line 40 from HTTPClient.request, which is called at line 12 from ...`: at most two calls deep. */
 function chain(reason: RepeatReason, hops: number): string {
   if (reason.kind !== 'called-from' || !reason.via) return `${reason.what} (line ${line(reason.node)})`;
   const caller = skipInherited(reason.via);
-  const from = caller.kind === 'called-from' && hops < 1 ? `${reason.what}, which is ${chain(caller, hops + 1)}` : caller.kind === 'called-from' ? reason.what : chain(caller, hops + 1);
+  let from: string;
+  if (caller.kind !== 'called-from') from = chain(caller, hops + 1); // the caller is the seed: name it
+  else if (hops < 1) from = `${reason.what}, which is ${chain(caller, hops + 1)}`;
+  else from = reason.what;
   return `called at line ${line(reason.node)} from ${from}`;
 }
 
