@@ -52,31 +52,3 @@ export const CONFIG_LABELS = {
   ours: `${RULE_ID} alone`,
   competitor: `eslint-plugin-listeners@${competitorVersion} flat/recommended`,
 };
-
-/** A copy of a plugin whose rules add the time spent in create() and in every listener to `clock.ms`. */
-export function timedPlugin(original, clock) {
-  const rules = {};
-  for (const [id, rule] of Object.entries(original.rules)) {
-    rules[id] = {
-      ...rule,
-      create(context) {
-        const start = performance.now();
-        const listeners = rule.create(context);
-        clock.ms += performance.now() - start;
-        const timed = {};
-        for (const [selector, listener] of Object.entries(listeners)) {
-          timed[selector] = (...args) => {
-            const begin = performance.now();
-            try {
-              return listener(...args);
-            } finally {
-              clock.ms += performance.now() - begin;
-            }
-          };
-        }
-        return timed;
-      },
-    };
-  }
-  return { ...original, rules };
-}

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Linter } from 'eslint';
 import { CORPUS_DIR, listCorpusFiles } from './corpus-files.mjs';
+import { median } from './measure.mjs';
 import { benchConfigs, CONFIG_LABELS, plugin, competitorVersion } from './lint-config.mjs';
 import { perfMarkdown } from './perf-markdown.mjs';
 
@@ -77,11 +78,6 @@ function round(files, keys, roundIndex, fileMinimums) {
   return totals;
 }
 
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 
 function main() {
   const loadAtStart = os.loadavg().map((l) => Number(l.toFixed(2)));

@@ -4,10 +4,10 @@
 // create() call of each rule is wrapped with a clock; rounds alternate the two plugins.
 //   npm run build && node --expose-gc bench/rule-time.mjs [--rounds N]
 import { readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { Linter } from 'eslint';
 import { listCorpusFiles } from './corpus-files.mjs';
-import { competitor, competitorRecommended, competitorVersion, languageOptions, plugin, RULE_ID, SOURCE_FILES, timedPlugin } from './lint-config.mjs';
+import { competitor, competitorRecommended, competitorVersion, languageOptions, plugin, RULE_ID, SOURCE_FILES } from './lint-config.mjs';
+import { machineSummary, median, timedPlugin } from './measure.mjs';
 
 const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
@@ -40,10 +40,9 @@ for (let round = 0; round <= ROUNDS; round++) {
     if (round > 0) rounds[key].push(clock.ms); // round 0 warms up
   }
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const result = {
   date: new Date().toISOString(),
-  machine: `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}`,
+  machine: machineSummary(),
   command: 'npm run build && node --expose-gc bench/rule-time.mjs',
   files: files.length,
   rounds: ROUNDS,

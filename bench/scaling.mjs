@@ -2,9 +2,9 @@
 // trackers, clients, routes, loops: everything the detector indexes) and clocks the time spent inside the
 // rule (as ESLint's TIMING does), best of several rounds. Flat time per 1,000 lines = linear.
 import { writeFileSync } from 'node:fs';
-import os from 'node:os';
 import { Linter } from 'eslint';
-import { languageOptions, plugin, RULE_ID, timedPlugin } from './lint-config.mjs';
+import { languageOptions, plugin, RULE_ID } from './lint-config.mjs';
+import { machineSummary, timedPlugin } from './measure.mjs';
 
 const SIZES = [1_000, 2_000, 4_000, 8_000, 16_000, 32_000];
 const ROUNDS = 7;
@@ -78,7 +78,7 @@ for (const size of SIZES) {
   rows.push({ lines, ruleMs: best, msPer1000Lines: (best / lines) * 1000, reports });
 }
 
-const machine = `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.cpus().length} cores, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+const machine = `${machineSummary()}, ${new Date().toISOString().slice(0, 10)}`;
 console.log(`Machine: ${machine}. Command: \`node --expose-gc bench/scaling.mjs\` (after \`npm run build\`). Best of ${ROUNDS} rounds.\n`);
 console.log('| lines | time in the rule (ms) | per 1,000 lines (ms) | vs. smallest | reports |\n| ---: | ---: | ---: | ---: | ---: |');
 for (const row of rows) {
