@@ -155,6 +155,38 @@ export function describeNode(text: string, node: TSESTree.Node, whitespace = ' '
   return source.length > 40 ? `${source.slice(0, 37)}...` : source;
 }
 
+/**
+ * Is this identifier a use of a binding, rather than a name (`x.name`, `{ name: 1 }`, a method's or label's name)?
+ * The variable resolver goes by name, so callers walking raw subtrees ask this first.
+ */
+export function isReference(identifier: TSESTree.Identifier): boolean {
+  const parent = identifier.parent as TSESTree.Node | undefined;
+  if (!parent) return true;
+  switch (parent.type) {
+    case AST_NODE_TYPES.MemberExpression:
+      return parent.object === identifier || parent.computed;
+    case AST_NODE_TYPES.Property:
+      return parent.value === identifier || (parent.computed && parent.key === identifier);
+    case AST_NODE_TYPES.MethodDefinition:
+    case AST_NODE_TYPES.PropertyDefinition:
+    case AST_NODE_TYPES.AccessorProperty:
+    case AST_NODE_TYPES.TSPropertySignature:
+    case AST_NODE_TYPES.TSMethodSignature:
+      return parent.computed && parent.key === identifier;
+    case AST_NODE_TYPES.LabeledStatement:
+    case AST_NODE_TYPES.BreakStatement:
+    case AST_NODE_TYPES.ContinueStatement:
+    case AST_NODE_TYPES.MetaProperty:
+      return false;
+    case AST_NODE_TYPES.ImportSpecifier:
+      return parent.local === identifier;
+    case AST_NODE_TYPES.ExportSpecifier:
+      return parent.local === identifier;
+    default:
+      return true;
+  }
+}
+
 export function line(node: TSESTree.Node): number {
   return node.loc.start.line;
 }

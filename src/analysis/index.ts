@@ -9,7 +9,7 @@ import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
 import { buildReceivers, type Lifetime } from './receivers.js';
 import { mayRegister, type Registration } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
-import { buildRepeatingContexts, type Frame } from './repeating-contexts.js';
+import { buildRepeatingContexts, type Frame, type RepeatingContexts } from './repeating-contexts.js';
 import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
 
 export type { AnalysisInput, FileIndex } from './file-index.js';
@@ -56,6 +56,9 @@ export interface Finding {
 
 export interface FileAnalysis {
   readonly findings: readonly Finding[];
+  /** The tables the findings were read from, for the questions asked after them (the codemod's tracker plans). */
+  readonly index: FileIndex | null;
+  readonly contexts: RepeatingContexts | null;
 }
 
 const KIND_OF_PROBLEM: Record<Problem, FindingKind> = {
@@ -85,9 +88,9 @@ const NO_FINDINGS: readonly Finding[] = [];
 
 function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalysis {
   const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
-  if (!indexedNodes.some(mayRegister)) return { findings: NO_FINDINGS };
+  if (!indexedNodes.some(mayRegister)) return { findings: NO_FINDINGS, index: null, contexts: null };
   const index = buildFileIndex({ ...input, indexedNodes });
-  if (index.registrations.length === 0) return { findings: NO_FINDINGS };
+  if (index.registrations.length === 0) return { findings: NO_FINDINGS, index, contexts: null };
   const findings: Finding[] = [];
 
   const graph = buildCallGraph(index);
@@ -109,7 +112,7 @@ function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalys
     if (paired.kind !== 'unpaired') continue;
     findings.push(makeFinding(index, registration, frame, lifetime, paired));
   }
-  return { findings };
+  return { findings, index, contexts };
 }
 
 function makeFinding(

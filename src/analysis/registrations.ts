@@ -101,6 +101,20 @@ export function mayRegister(node: TSESTree.Node): boolean {
   return node.type === AST_NODE_TYPES.ImportDeclaration && REGISTERING_MODULES.has(moduleSpecifier(node.source.value));
 }
 
+const NAME_ALTERNATIVES = [...REGISTRATION_CALL_NAMES].join('|');
+/** A call through a registration name (`.on(`, `['once'](`, `finished(`), or an import from a registering module. */
+const MAY_REGISTER_TEXT = new RegExp(
+  `\\b(?:${NAME_ALTERNATIVES})\\b['"\`]?\\s*\\]?\\s*(?:<[^(]*>)?\\(|['"](?:node:)?(?:events|stream|stream/promises)['"]`,
+);
+
+/**
+ * The same question as mayRegister, asked of the source text before any parse: a file without such text
+ * has no registration, so a codemod can leave it without parsing it. Never false for a file that registers.
+ */
+export function mayRegisterText(text: string): boolean {
+  return MAY_REGISTER_TEXT.test(text);
+}
+
 export function matchRegistration(
   call: TSESTree.CallExpression,
   fn: FunctionInfo | null,

@@ -1,0 +1,333 @@
+// The `registry` codemod: rewrites each tracker the rule reports (a function that adds listeners to an emitter it
+// receives, run per request) so its listeners go on once per emitter. The detector in src/analysis finds the
+// trackers and decides what is safe (planTrackers); this file only turns a plan into code, with jscodeshift and
+// recast so everything it does not touch keeps its formatting and comments.
+//
+// As a jscodeshift transform: npx jscodeshift -t node_modules/listener-leak/dist/codemods/registry.js src/
+// From the CLI:                npx listener-leak codemod registry src/
+import { extname } from 'node:path';
+import { parseForESLint } from '@typescript-eslint/parser';
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import jscodeshift, { type API, type Collection, type FileInfo, type JSCodeshift, type Options } from 'jscodeshift';
+import { mayRegisterText } from '../src/analysis/registrations.js';
+import { planTrackers, type TrackerPlan, type TrackerRewrite } from '../src/analysis/trackers.js';
+
+export interface TrackerOutcome {
+  /** `ConnectionTracker.trackConnection`. */
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+  readonly status: 'rewritten' | 'left-alone';
+  /** Why it was left alone, or (rewritten with `unsafe`) which per-call values its handlers now keep. */
+  readonly reason: string | null;
+}
+
+export interface RegistryResult {
+  /** The new source, or null when the file is unchanged. */
+  readonly output: string | null;
+  readonly trackers: readonly TrackerOutcome[];
+  /** False when the text showed no registration at all, so the file was not parsed. */
+  readonly parsed: boolean;
+}
+
+export interface RegistryOptions {
+  /** Rewrite trackers whose handlers read a per-call value too, keeping the first call's value (stated in a comment). */
+  readonly unsafe?: boolean;
+}
+
+/** A file that does not parse: where, and what the parser said. */
+export class CodemodParseError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+    this.name = 'CodemodParseError';
+  }
+}
+
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+
+/** jscodeshift's parser for a file: TypeScript by extension, Babel (with JSX and Flow) for everything else. */
+function parserFor(path: string): 'ts' | 'tsx' | 'babel' {
+  const extension = extname(path).toLowerCase();
+  if (extension === '.tsx') return 'tsx';
+  return TS_EXTENSIONS.has(extension) ? 'ts' : 'babel';
+}
+
+function analysisInput(path: string, source: string): Parameters<typeof planTrackers>[0] {
+  const extension = extname(path).toLowerCase();
+  try {
+    const { ast, scopeManager } = parseForESLint(source, {
+      sourceType: extension === '.cjs' || extension === '.cts' ? 'script' : 'module',
+      range: true,
+      loc: true,
+      jsx: !TS_EXTENSIONS.has(extension),
+      filePath: path,
+    });
+    return { ast, scopeManager, text: source };
+  } catch (error) {
+    const located = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
+    if (typeof located.lineNumber === 'number' && typeof located.column === 'number') {
+      throw new CodemodParseError(String(located.message), located.lineNumber, located.column + 1);
+    }
+    throw error;
+  }
+}
+
+/** Rewrites the trackers of one file. Throws CodemodParseError for a file that does not parse. */
+export function rewriteTrackers(path: string, source: string, options: RegistryOptions = {}): RegistryResult {
+  if (!mayRegisterText(source)) return { output: null, trackers: [], parsed: false };
+  const input = analysisInput(path, source);
+  const parser = parserFor(path);
+  const plans = planTrackers(input, { typescript: parser !== 'babel' });
+  const rewritable = plans.filter((plan) => plan.verdict.kind === 'rewrite' || (plan.verdict.kind === 'freezes' && options.unsafe === true));
+  const outcomes = plans.map((plan): TrackerOutcome => {
+    const rewritten = rewritable.includes(plan);
+    const reason = plan.verdict.kind === 'rewrite' ? null : plan.verdict.reason;
+    return { name: plan.name, line: plan.line, column: plan.column, status: rewritten ? 'rewritten' : 'left-alone', reason };
+  });
+  if (rewritable.length === 0) return { output: null, trackers: outcomes, parsed: true };
+
+  const j = jscodeshift.withParser(parser);
+  let root: Collection;
+  try {
+    root = j(source);
+  } catch (error) {
+    const located = error as { loc?: { line: number; column: number }; message?: unknown };
+    throw new CodemodParseError(String(located.message), located.loc?.line ?? 1, (located.loc?.column ?? 0) + 1);
+  }
+  const style = styleOf(source);
+  const builder = new Builder(j, style);
+  // Later plans first: an edit never moves the nodes an earlier plan still has to find (all found by offset).
+  for (const plan of [...rewritable].reverse()) applyPlan(j, source, root, builder, plan);
+  const output = root.toSource({ quote: style.quote, tabWidth: style.tabWidth, useTabs: style.useTabs, lineTerminator: style.lineTerminator });
+  return { output: output === source ? null : output, trackers: outcomes, parsed: true };
+}
+
+interface SourceStyle {
+  quote: 'single' | 'double';
+  tabWidth: number;
+  useTabs: boolean;
+  lineTerminator: string;
+}
+
+/** Quotes, indentation and line ends as the file writes them, so new code looks like the code around it. */
+function styleOf(source: string): SourceStyle {
+  const singles = (source.match(/'[^'\n]*'/g) ?? []).length;
+  const doubles = (source.match(/"[^"\n]*"/g) ?? []).length;
+  const indents = source.match(/^[ \t]+(?=\S)/gm) ?? [];
+  const useTabs = indents.filter((indent) => indent.startsWith('\t')).length > indents.length / 2;
+  const widths = indents.filter((indent) => !indent.startsWith('\t')).map((indent) => indent.length);
+  const tabWidth = widths.length === 0 ? 2 : Math.min(...widths.filter((width) => width >= 2), 8);
+  return {
+    quote: doubles > singles ? 'double' : 'single',
+    tabWidth: Number.isFinite(tabWidth) ? tabWidth : 2,
+    useTabs,
+    lineTerminator: source.includes('\r\n') ? '\r\n' : '\n',
+  };
+}
+
+/** A node of jscodeshift's (Babel) AST with the offsets Babel records; found by the detector's offsets. */
+interface BabelNode {
+  type: string;
+  start?: number;
+  end?: number;
+  body?: unknown;
+  comments?: unknown[] | null;
+}
+const babel = (node: unknown): BabelNode => node as BabelNode;
+
+/**
+ * Makes statements and class members from source snippets, parsed like the file. Recast reuses a snippet's text
+ * as written, so snippets are written in the file's quotes and indentation (given here in two-space steps).
+ */
+class Builder {
+  constructor(
+    private readonly j: JSCodeshift,
+    private readonly style: SourceStyle,
+  ) {}
+
+  /** Statements, parsed as a method body of a class that declares the `#names` they use (Babel checks those). */
+  statements(code: string): BabelNode[] {
+    const method = this.members(`method() {\n${code}\n}`).at(-1) as unknown as { body?: { body: BabelNode[] }; value?: { body: { body: BabelNode[] } } };
+    // Babel's ClassMethod holds the body; with the estree plugin (jscodeshift's `babel` parser) a MethodDefinition's value does.
+    return (method.body ?? method.value!.body).body;
+  }
+
+  member(code: string): BabelNode {
+    return this.members(code).at(-1)!;
+  }
+
+  private members(code: string): BabelNode[] {
+    const privateNames = [...new Set(code.match(/#[A-Za-z_$][\w$]*/g) ?? [])];
+    const declared = privateNames.filter((name) => !new RegExp(`^${name.replace('$', '\\$')}\\b`).test(code)).map((name) => `${name};`);
+    const source = `class Registry {\n${declared.join('\n')}\n${code}\n}`;
+    const program = this.j(this.styled(source)).find(this.j.Program).paths()[0]!.node as unknown as { body: { body: { body: BabelNode[] } }[] };
+    return program.body[0]!.body.body;
+  }
+
+  private styled(code: string): string {
+    const unit = this.style.useTabs ? '\t' : ' '.repeat(this.style.tabWidth);
+    const indented = code.replace(/^(?: {2})+/gm, (steps) => unit.repeat(steps.length / 2));
+    return this.style.quote === 'double' ? indented.replace(/'/g, '"') : indented;
+  }
+}
+
+/** The node of the jscodeshift AST at the offsets of a node of the detector's AST. */
+function nodeAt(j: JSCodeshift, root: Collection, range: readonly [number, number], type: string): BabelNode {
+  const found = root.find(j.Node).filter((path) => {
+    const node = babel(path.node);
+    return node.type === type && node.start === range[0] && node.end === range[1];
+  });
+  if (found.length === 0) throw new Error(`registry codemod: no ${type} at ${String(range[0])}-${String(range[1])}; the two parsers disagree`);
+  return babel(found.paths()[0]!.node);
+}
+
+function listOf(node: BabelNode): BabelNode[] {
+  return (node as unknown as { body: BabelNode[] }).body;
+}
+
+function indexOfStart(list: readonly BabelNode[], start: number): number {
+  const at = list.findIndex((item) => item.start === start);
+  if (at === -1) throw new Error(`registry codemod: no statement starts at ${String(start)}`);
+  return at;
+}
+
+function applyPlan(j: JSCodeshift, source: string, root: Collection, builder: Builder, plan: TrackerPlan): void {
+  const rewrite = plan.rewrite!;
+  const { registry, emitter } = rewrite;
+  const body = listOf(nodeAt(j, root, rewrite.body.range, 'BlockStatement'));
+
+  // Found before any edit: every lookup is by the original offsets.
+  const returns = rewrite.returns.map((statement) => ({
+    statement,
+    path: root.find(j.ReturnStatement).filter((candidate) => babel(candidate.node).start === statement.range[0]).paths()[0]!,
+  }));
+  const closeBody = rewrite.closeHandlerBody;
+  const closeTarget =
+    closeBody === null
+      ? null
+      : closeBody.type === AST_NODE_TYPES.BlockStatement
+        ? { block: nodeAt(j, root, closeBody.range, 'BlockStatement'), arrow: null }
+        : {
+            block: null,
+            arrow: babel(
+              root
+                .find(j.ArrowFunctionExpression)
+                .filter((candidate) => {
+                  const arrowBody = babel(candidate.node.body);
+                  return arrowBody.start === closeBody.range[0] && arrowBody.end === closeBody.range[1];
+                })
+                .paths()[0]!.node,
+            ),
+          };
+
+  // 1. Returns after the prelude store their value under the emitter first.
+  if (rewrite.keepsResult) {
+    for (const { statement, path } of [...returns].reverse()) storeBeforeReturn(j, source, builder, rewrite, statement, path);
+    if (rewrite.fallsThrough) body.push(...builder.statements(`${registry}.set(${emitter}, undefined);`));
+  }
+
+  // 2. The entry goes when the emitter closes: in the tracker's own 'close' handler, or a listener of its own.
+  const drop = `${registry}.delete(${emitter});`;
+  let ownCloseListener: BabelNode[] = [];
+  if (closeTarget?.block) listOf(closeTarget.block).unshift(...builder.statements(drop));
+  else if (closeTarget?.arrow) {
+    const expression = closeTarget.arrow.body as BabelNode;
+    (closeTarget.arrow as unknown as { body: unknown }).body = j.blockStatement([...builder.statements(drop), j.expressionStatement(expression as never)] as never);
+  } else ownCloseListener = builder.statements(`${emitter}.once('close', () => ${registry}.delete(${emitter}));`);
+
+  // 3. After the guards: later calls with a known emitter register nothing and give the stored result.
+  const note =
+    plan.verdict.kind === 'freezes' ? `// listener-leak codemod --unsafe: handlers attached on the first call keep that call's ${plan.verdict.frozen.join(', ')}.\n` : '';
+  const check = repeatBranch(builder, rewrite, note);
+  const claim = rewrite.keepsResult
+    ? rewrite.isAsync
+      ? builder.statements(`${registry}.set(${emitter}, undefined);`) // claimed before the first await
+      : []
+    : builder.statements(`${registry}.add(${emitter});`);
+  body.splice(rewrite.preludeLength, 0, ...check, ...claim, ...ownCloseListener);
+
+  // 4. The registry itself, where the tracker's state lives.
+  declareRegistry(j, root, builder, rewrite);
+}
+
+function repeatBranch(builder: Builder, rewrite: TrackerRewrite, note: string): BabelNode[] {
+  const { registry, emitter, refresh, result } = rewrite;
+  if (!rewrite.keepsResult) return builder.statements(`${note}if (${registry}.has(${emitter})) return;`);
+  if (!refresh || result === null) return builder.statements(`${note}if (${registry}.has(${emitter})) return ${registry}.get(${emitter});`);
+  const updates = refresh.assignments.map(({ key, value }) => `    ${refresh.record}.${key} = ${value};`).join('\n');
+  return builder.statements(
+    `${note}if (${registry}.has(${emitter})) {\n` +
+      `  const ${result} = ${registry}.get(${emitter});\n` +
+      `  const ${refresh.record} = ${refresh.records}.get(${result});\n` +
+      `  if (${refresh.record}) {\n${updates}\n  }\n` +
+      `  return ${result};\n` +
+      `}`,
+  );
+}
+
+function storeBeforeReturn(
+  j: JSCodeshift,
+  source: string,
+  builder: Builder,
+  rewrite: TrackerRewrite,
+  statement: TSESTree.ReturnStatement,
+  path: ReturnType<Collection['paths']>[number],
+): void {
+  const { registry, emitter } = rewrite;
+  const argument = statement.argument;
+  const returned = path.node as unknown as { argument: BabelNode | null };
+  let replacement: BabelNode[];
+  if (argument === null) {
+    replacement = [...builder.statements(`${registry}.set(${emitter}, undefined);`), path.node as BabelNode];
+  } else if (rewrite.plainReturns.includes(statement)) {
+    // `return connectionId` or `return session.id`: reading it twice is the same as once.
+    replacement = [...builder.statements(`${registry}.set(${emitter}, ${source.slice(argument.range[0], argument.range[1])});`), path.node as BabelNode];
+  } else {
+    const [declaration, store, give] = builder.statements(`const result = undefined;\n${registry}.set(${emitter}, result);\nreturn result;`);
+    (declaration as unknown as { declarations: { init: unknown }[] }).declarations[0]!.init = returned.argument;
+    replacement = [declaration!, store!, give!];
+  }
+  const parent = path.parent as { node: BabelNode & { type: string } };
+  const inList = parent.node.type === 'BlockStatement' || parent.node.type === 'SwitchCase' || parent.node.type === 'Program';
+  if (inList) {
+    path.replace(...(replacement as never[]));
+  } else {
+    path.replace(j.blockStatement(replacement as never));
+  }
+}
+
+function declareRegistry(j: JSCodeshift, root: Collection, builder: Builder, rewrite: TrackerRewrite): void {
+  const { state, registryName } = rewrite;
+  const kind = rewrite.keepsResult ? 'WeakMap' : 'WeakSet';
+  if (state.kind === 'scope') {
+    const container = state.before.parent!;
+    const list = container.type === AST_NODE_TYPES.Program ? listOf(babel(root.find(j.Program).paths()[0]!.node)) : listOf(nodeAt(j, root, container.range, 'BlockStatement'));
+    list.splice(indexOfStart(list, state.before.range[0]), 0, ...builder.statements(`const ${registryName} = new ${kind}();`));
+    return;
+  }
+  if (state.style === 'constructor') {
+    const list = listOf(nodeAt(j, root, state.constructorBody!.range, 'BlockStatement'));
+    const at = state.after ? indexOfStart(list, state.after.range[0]) + 1 : 0;
+    list.splice(at, 0, ...builder.statements(`this.${registryName} = new ${kind}();`));
+    return;
+  }
+  const members = listOf(nodeAt(j, root, state.classBody.range, 'ClassBody'));
+  const at = state.after ? indexOfStart(members, state.after.range[0]) + 1 : 0;
+  const declaration =
+    state.style === 'private-field' ? `#${registryName} = new ${kind}();` : state.style === 'typed-field' ? `private readonly ${registryName} = new ${kind}();` : `${registryName} = new ${kind}();`;
+  members.splice(at, 0, builder.member(declaration));
+}
+
+/** The jscodeshift entry point: `npx jscodeshift -t dist/codemods/registry.js src/` (`--unsafe` passes through). */
+export default function transform(file: FileInfo, api: API, options: Options): string | undefined {
+  const result = rewriteTrackers(file.path, file.source, { unsafe: options.unsafe === true });
+  for (const tracker of result.trackers) {
+    if (tracker.status === 'left-alone') api.report(`${file.path}:${String(tracker.line)}:${String(tracker.column)} ${tracker.name} left alone: ${tracker.reason ?? ''}`);
+  }
+  if (!result.parsed) return undefined;
+  return result.output ?? file.source;
+}
