@@ -109,7 +109,10 @@ export function planTrackers(input: AnalysisInput, options: TrackerPlanOptions =
   for (const group of groups.values()) {
     const first = group.findings[0]!;
     const name = group.fn?.displayName ?? 'module code';
-    const at = group.fn?.node ?? first.node;
+    const fnNode = group.fn?.node;
+    const member = fnNode?.parent;
+    const named = member && (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.Property || member.type === AST_NODE_TYPES.PropertyDefinition) ? member.key : null;
+    const at = named ?? fnNode ?? first.node;
     const base = { name, line: line(at), column: at.loc.start.column + 1, findings: group.findings };
     const leftAlone = (reason: string): TrackerPlan => ({
       ...base,
@@ -178,7 +181,11 @@ function planOne(
   const keepsResult = returns.some((statement) => statement.argument !== null);
   const resultVariable = sameReturnedVariable(index, returns, node);
 
-  const perCall = new PerCallValues(index, node, emitter, resultParts(index, returns, node));
+  // An inline tracker inside a function that runs per request (`req.on('socket', (s) => ...)` in `fetch`) sees that
+  // run's bindings too (`response`, `signal`): those are per call as much as the tracker's own.
+  let callScope: TSESTree.Node = node;
+  for (let outer = fn.parent; outer; outer = outer.parent) if (contexts.reasonOf(outer) !== null) callScope = outer.node;
+  const perCall = new PerCallValues(index, node, callScope, emitter, resultParts(index, returns, node));
   const frozen = new Set<string>();
   for (const registration of ownRegistrations) {
     if (registration.handler) for (const name of perCall.readBy(registration.handler)) frozen.add(name);
@@ -298,29 +305,32 @@ class PerCallValues {
   constructor(
     private readonly index: FileIndex,
     private readonly fn: FunctionNode,
+    /** The tracker, or the outermost function around it that runs per request. */
+    private readonly callScope: TSESTree.Node,
     private readonly emitter: ScopeVariable,
     private readonly result: ReadonlySet<ScopeVariable>,
   ) {}
 
   /** The per-call bindings read anywhere under `node` (a handler, or a local function it calls). */
   readBy(node: TSESTree.Node): string[] {
-    const names = new Set<string>();
+    const read = new Set<ScopeVariable>();
     const stack = [node];
     while (stack.length > 0) {
       const current = stack.pop()!;
       if (current.type === AST_NODE_TYPES.Identifier && isReference(current)) {
         const variable = this.index.variableOf.get(current);
-        if (variable && this.isOwn(variable, node) && this.isPerCall(variable)) names.add(variable.name);
+        if (variable && this.isOwn(variable, node) && this.isPerCall(variable)) read.add(variable);
       }
       stack.push(...childNodes(current));
     }
-    return [...names];
+    // In the order they are declared, for a stable report.
+    return [...read].sort((a, b) => (a.identifiers[0]?.range[0] ?? 0) - (b.identifiers[0]?.range[0] ?? 0)).map((variable) => variable.name);
   }
 
-  /** Declared by the tracker (a parameter or a local), not inside `within`. */
+  /** Declared by one run: by the tracker (a parameter or a local) or the per-request code around it; not inside `within`. */
   isOwn(variable: ScopeVariable, within: TSESTree.Node | null): boolean {
     const declared = variable.identifiers[0];
-    return declared !== undefined && isInside(declared, this.fn) && !(within && isInside(declared, within));
+    return declared !== undefined && isInside(declared, this.callScope) && !(within && isInside(declared, within));
   }
 
   isPerCall(variable: ScopeVariable): boolean {
@@ -335,7 +345,8 @@ class PerCallValues {
 
   private decide(variable: ScopeVariable): boolean {
     const def = variable.defs[0];
-    if (!def) return true;
+    const declared = variable.identifiers[0];
+    if (!def || !declared || !isInside(declared, this.fn)) return true;
     if (def.type === 'FunctionName') return this.readBy(def.node).length > 0;
     if (def.type !== 'Variable') return true;
     const declarator = def.node as TSESTree.VariableDeclarator;
