@@ -47,6 +47,8 @@ export class CodemodParseError extends Error {
   }
 }
 
+/** The tab width recast counts columns with while parsing (its default, made explicit: positions depend on it). */
+const PARSE_TAB_WIDTH = 4;
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 
 /** jscodeshift's parser for a file: TypeScript by extension, Babel (with JSX and Flow) for everything else. */
@@ -91,18 +93,20 @@ export function rewriteTrackers(path: string, source: string, options: RegistryO
   if (rewritable.length === 0) return { output: null, trackers: outcomes, parsed: true };
 
   const j = jscodeshift.withParser(parser);
+  const style = styleOf(source);
   let root: Collection;
   try {
-    root = j(source);
+    root = j(source, { tabWidth: PARSE_TAB_WIDTH, useTabs: style.useTabs });
   } catch (error) {
     const located = error as { loc?: { line: number; column: number }; message?: unknown };
     throw new CodemodParseError(String(located.message), located.loc?.line ?? 1, (located.loc?.column ?? 0) + 1);
   }
-  const style = styleOf(source);
+  const positions = new Positions(source, PARSE_TAB_WIDTH);
   const builder = new Builder(j, style);
   // Later plans first: an edit never moves the nodes an earlier plan still has to find (all found by offset).
-  for (const plan of [...rewritable].reverse()) applyPlan(j, source, root, builder, plan);
-  const output = root.toSource({ quote: style.quote, tabWidth: style.tabWidth, useTabs: style.useTabs, lineTerminator: style.lineTerminator });
+  for (const plan of [...rewritable].reverse()) applyPlan(j, source, root, positions, builder, plan);
+  const printed = root.toSource({ quote: style.quote, tabWidth: style.tabWidth, useTabs: style.useTabs, lineTerminator: style.lineTerminator });
+  const output = style.useTabs ? tabifyNewLines(printed, source, style.tabWidth) : printed;
   return { output: output === source ? null : output, trackers: outcomes, parsed: true };
 }
 
@@ -123,7 +127,8 @@ function styleOf(source: string): SourceStyle {
   const tabWidth = widths.length === 0 ? 2 : Math.min(...widths.filter((width) => width >= 2), 8);
   return {
     quote: doubles > singles ? 'double' : 'single',
-    tabWidth: Number.isFinite(tabWidth) ? tabWidth : 2,
+    // Recast measured tabs at PARSE_TAB_WIDTH columns: printing with another width would re-indent every line.
+    tabWidth: useTabs ? PARSE_TAB_WIDTH : Number.isFinite(tabWidth) ? tabWidth : 2,
     useTabs,
     lineTerminator: source.includes('\r\n') ? '\r\n' : '\n',
   };
@@ -132,12 +137,23 @@ function styleOf(source: string): SourceStyle {
 /** A node of jscodeshift's (Babel) AST with the offsets Babel records; found by the detector's offsets. */
 interface BabelNode {
   type: string;
-  start?: number;
-  end?: number;
+  loc?: { start: { line: number; column: number }; end: { line: number; column: number } } | null;
   body?: unknown;
   comments?: unknown[] | null;
 }
 const babel = (node: unknown): BabelNode => node as BabelNode;
+
+/**
+ * Recast indents the first statement it inserts into a tab-indented block with the block's tabs plus spaces.
+ * Lines the file did not have before get their leading spaces turned into tabs; the file's own lines stay as they are.
+ */
+function tabifyNewLines(printed: string, source: string, tabWidth: number): string {
+  const original = new Set(source.split(/\r?\n/));
+  return printed.replace(/^(\t*)( +)(?=\S)(.*)$/gm, (line: string, tabs: string, spaces: string, rest: string) => {
+    if (original.has(line.replace(/\r$/, ''))) return line;
+    return `${tabs}${'\t'.repeat(Math.floor(spaces.length / tabWidth))}${' '.repeat(spaces.length % tabWidth)}${rest}`;
+  });
+}
 
 /**
  * Makes statements and class members from source snippets, parsed like the file. Recast reuses a snippet's text
@@ -164,7 +180,7 @@ class Builder {
     const privateNames = [...new Set(code.match(/#[A-Za-z_$][\w$]*/g) ?? [])];
     const declared = privateNames.filter((name) => !new RegExp(`^${name.replace('$', '\\$')}\\b`).test(code)).map((name) => `${name};`);
     const source = `class Registry {\n${declared.join('\n')}\n${code}\n}`;
-    const program = this.j(this.styled(source)).find(this.j.Program).paths()[0]!.node as unknown as { body: { body: { body: BabelNode[] } }[] };
+    const program = this.j(this.styled(source), { tabWidth: PARSE_TAB_WIDTH, useTabs: this.style.useTabs }).find(this.j.Program).paths()[0]!.node as unknown as { body: { body: { body: BabelNode[] } }[] };
     return program.body[0]!.body.body;
   }
 
@@ -175,13 +191,60 @@ class Builder {
   }
 }
 
-/** The node of the jscodeshift AST at the offsets of a node of the detector's AST. */
-function nodeAt(j: JSCodeshift, root: Collection, range: readonly [number, number], type: string): BabelNode {
+/**
+ * Where a node of the detector's AST is in jscodeshift's. Recast rewrites Babel's offsets from lines and columns in
+ * which a tab counts to the next tab stop, so nodes are matched by line and tab-expanded column, never by offset.
+ */
+class Positions {
+  private readonly lineStarts: number[] = [0];
+
+  constructor(
+    private readonly source: string,
+    readonly tabWidth: number,
+  ) {
+    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
+  }
+
+  /** `line:column` of an offset, as recast counts them. */
+  at(offset: number): string {
+    let low = 0;
+    let high = this.lineStarts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if (this.lineStarts[mid]! <= offset) low = mid;
+      else high = mid - 1;
+    }
+    let column = 0;
+    for (let i = this.lineStarts[low]!; i < offset; i++) {
+      if (this.source[i] === '\t') {
+        const next = Math.ceil(column / this.tabWidth) * this.tabWidth;
+        column = next === column ? column + this.tabWidth : next;
+      } else column++;
+    }
+    return `${String(low + 1)}:${String(column)}`;
+  }
+
+  startOf(node: BabelNode): string {
+    return node.loc ? `${String(node.loc.start.line)}:${String(node.loc.start.column)}` : '';
+  }
+
+  endOf(node: BabelNode): string {
+    return node.loc ? `${String(node.loc.end.line)}:${String(node.loc.end.column)}` : '';
+  }
+
+  /** Does the jscodeshift node span exactly the detector's range? */
+  spans(node: BabelNode, range: readonly [number, number]): boolean {
+    return this.startOf(node) === this.at(range[0]) && this.endOf(node) === this.at(range[1]);
+  }
+}
+
+/** The node of the jscodeshift AST at the range of a node of the detector's AST. */
+function nodeAt(j: JSCodeshift, root: Collection, positions: Positions, range: readonly [number, number], type: string): BabelNode {
   const found = root.find(j.Node).filter((path) => {
     const node = babel(path.node);
-    return node.type === type && node.start === range[0] && node.end === range[1];
+    return node.type === type && positions.spans(node, range);
   });
-  if (found.length === 0) throw new Error(`registry codemod: no ${type} at ${String(range[0])}-${String(range[1])}; the two parsers disagree`);
+  if (found.length === 0) throw new Error(`registry codemod: no ${type} at ${positions.at(range[0])}; the two parsers disagree`);
   return babel(found.paths()[0]!.node);
 }
 
@@ -189,36 +252,36 @@ function listOf(node: BabelNode): BabelNode[] {
   return (node as unknown as { body: BabelNode[] }).body;
 }
 
-function indexOfStart(list: readonly BabelNode[], start: number): number {
-  const at = list.findIndex((item) => item.start === start);
-  if (at === -1) throw new Error(`registry codemod: no statement starts at ${String(start)}`);
+function indexOfStart(list: readonly BabelNode[], positions: Positions, start: number): number {
+  const wanted = positions.at(start);
+  const at = list.findIndex((item) => positions.startOf(item) === wanted);
+  if (at === -1) throw new Error(`registry codemod: no statement starts at ${wanted}`);
   return at;
 }
 
-function applyPlan(j: JSCodeshift, source: string, root: Collection, builder: Builder, plan: TrackerPlan): void {
+function applyPlan(j: JSCodeshift, source: string, root: Collection, positions: Positions, builder: Builder, plan: TrackerPlan): void {
   const rewrite = plan.rewrite!;
   const { registry, emitter } = rewrite;
-  const body = listOf(nodeAt(j, root, rewrite.body.range, 'BlockStatement'));
+  const body = listOf(nodeAt(j, root, positions, rewrite.body.range, 'BlockStatement'));
 
   // Found before any edit: every lookup is by the original offsets.
   const returns = rewrite.returns.map((statement) => ({
     statement,
-    path: root.find(j.ReturnStatement).filter((candidate) => babel(candidate.node).start === statement.range[0]).paths()[0]!,
+    path: root.find(j.ReturnStatement).filter((candidate) => positions.spans(babel(candidate.node), statement.range)).paths()[0]!,
   }));
   const closeBody = rewrite.closeHandlerBody;
   const closeTarget =
     closeBody === null
       ? null
       : closeBody.type === AST_NODE_TYPES.BlockStatement
-        ? { block: nodeAt(j, root, closeBody.range, 'BlockStatement'), arrow: null }
+        ? { block: nodeAt(j, root, positions, closeBody.range, 'BlockStatement'), arrow: null }
         : {
             block: null,
             arrow: babel(
               root
                 .find(j.ArrowFunctionExpression)
                 .filter((candidate) => {
-                  const arrowBody = babel(candidate.node.body);
-                  return arrowBody.start === closeBody.range[0] && arrowBody.end === closeBody.range[1];
+                  return positions.spans(babel(candidate.node.body), closeBody.range);
                 })
                 .paths()[0]!.node,
             ),
@@ -251,7 +314,7 @@ function applyPlan(j: JSCodeshift, source: string, root: Collection, builder: Bu
   body.splice(rewrite.preludeLength, 0, ...check, ...claim, ...ownCloseListener);
 
   // 4. The registry itself, where the tracker's state lives.
-  declareRegistry(j, root, builder, rewrite);
+  declareRegistry(j, root, positions, builder, rewrite);
 }
 
 function repeatBranch(builder: Builder, rewrite: TrackerRewrite, note: string): BabelNode[] {
@@ -300,23 +363,23 @@ function storeBeforeReturn(
   }
 }
 
-function declareRegistry(j: JSCodeshift, root: Collection, builder: Builder, rewrite: TrackerRewrite): void {
+function declareRegistry(j: JSCodeshift, root: Collection, positions: Positions, builder: Builder, rewrite: TrackerRewrite): void {
   const { state, registryName } = rewrite;
   const kind = rewrite.keepsResult ? 'WeakMap' : 'WeakSet';
   if (state.kind === 'scope') {
     const container = state.before.parent!;
-    const list = container.type === AST_NODE_TYPES.Program ? listOf(babel(root.find(j.Program).paths()[0]!.node)) : listOf(nodeAt(j, root, container.range, 'BlockStatement'));
-    list.splice(indexOfStart(list, state.before.range[0]), 0, ...builder.statements(`const ${registryName} = new ${kind}();`));
+    const list = container.type === AST_NODE_TYPES.Program ? listOf(babel(root.find(j.Program).paths()[0]!.node)) : listOf(nodeAt(j, root, positions, container.range, 'BlockStatement'));
+    list.splice(indexOfStart(list, positions, state.before.range[0]), 0, ...builder.statements(`const ${registryName} = new ${kind}();`));
     return;
   }
   if (state.style === 'constructor') {
-    const list = listOf(nodeAt(j, root, state.constructorBody!.range, 'BlockStatement'));
-    const at = state.after ? indexOfStart(list, state.after.range[0]) + 1 : 0;
+    const list = listOf(nodeAt(j, root, positions, state.constructorBody!.range, 'BlockStatement'));
+    const at = state.after ? indexOfStart(list, positions, state.after.range[0]) + 1 : 0;
     list.splice(at, 0, ...builder.statements(`this.${registryName} = new ${kind}();`));
     return;
   }
-  const members = listOf(nodeAt(j, root, state.classBody.range, 'ClassBody'));
-  const at = state.after ? indexOfStart(members, state.after.range[0]) + 1 : 0;
+  const members = listOf(nodeAt(j, root, positions, state.classBody.range, 'ClassBody'));
+  const at = state.after ? indexOfStart(members, positions, state.after.range[0]) + 1 : 0;
   const declaration =
     state.style === 'private-field' ? `#${registryName} = new ${kind}();` : state.style === 'typed-field' ? `private readonly ${registryName} = new ${kind}();` : `${registryName} = new ${kind}();`;
   members.splice(at, 0, builder.member(declaration));
