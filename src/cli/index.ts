@@ -2,10 +2,11 @@
 // The `listener-leak` command: picks the command named by the first argument and hands it the rest.
 import { packageInfo } from '../package-info.js';
 import { ExitCode, processOutput, type Command, type Output } from './command.js';
+import { codemodCommand } from './codemod.js';
 import { demoCommand } from './demo.js';
 
-// `codemod` and `scan` join this list when they exist; help and dispatch read it.
-const commands: readonly Command[] = [demoCommand];
+// Help and dispatch read this list; `scan` joins it when it exists.
+const commands: readonly Command[] = [codemodCommand, demoCommand];
 
 function helpText(): string {
   const width = Math.max(...commands.map((command) => command.synopsis.length));

@@ -1,0 +1,387 @@
+// `listener-leak codemod registry <paths...>`: runs the registry transform over files and directories, writes each
+// change atomically, and reports every file as error / unmodified / skipped / ok, the way jscodeshift's runner does.
+import { randomBytes } from 'node:crypto';
+import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { TrackerOutcome } from '../../codemods/registry.js';
+import { ExitCode, type Command, type Output } from './command.js';
+import { DEFAULT_EXTENSIONS, findSourceFiles, uncommittedFiles, type Discovery, type SourceFile } from './files.js';
+import { displayPath } from './format-findings.js';
+import { unifiedDiff } from './line-diff.js';
+
+const TRANSFORMS = ['registry'] as const;
+
+const USAGE = `Usage: listener-leak codemod registry [options] <paths...>
+
+Rewrites each tracker (a function that receives an emitter and adds listeners to it, called once per
+request) so that it adds its listeners once per emitter: the first call registers them, later calls for
+the same socket skip that. Trackers it cannot rewrite safely are left alone and listed with the reason.
+
+Each path is a file or a directory. Directories are searched for source files, skipping node_modules
+and whatever .gitignore excludes (inside a git work tree, as git itself sees them).
+
+Options:
+  --dry                Write nothing; show the change each file would get as a diff
+  --print              Write nothing; print the new source of each file that changes to stdout
+  --json               Print a machine-readable report on stdout instead of the text report
+  --force              Run even when git shows uncommitted changes under the paths
+  --extensions <list>  Extensions to look for in directories (default: ${DEFAULT_EXTENSIONS.join(',')})
+  --unsafe             Also rewrite trackers whose listeners read a value of each call: after the
+                       rewrite they keep the first call's value (each one is listed; review them)
+  -h, --help           Show this help
+
+The report ends with 'N errors / N unmodified / N skipped / N ok', then lists each tracker left alone
+and why. ok files were (with --dry, would be) rewritten; unmodified files were parsed and needed no
+change; skipped files hold no listener registration, so they were not parsed, or were not written (a
+symlink to a file outside the paths); errors could not be parsed, read or written, and are left as
+they were.
+
+Exit codes: 0 done, 1 some files could not be processed, 2 bad arguments, a missing path, or
+uncommitted changes without --force.
+`;
+
+const GROUP_USAGE = `Usage: listener-leak codemod <transform> [options] <paths...>
+
+Transforms:
+  registry  Make trackers add their listeners once per emitter (listener-leak codemod registry --help)
+`;
+
+/** Above this many files a terminal gets a progress bar. */
+const PROGRESS_THRESHOLD = 20;
+const PROGRESS_INTERVAL_MS = 50;
+const MAX_DIRTY_LISTED = 20;
+
+type FileStatus = 'error' | 'unmodified' | 'skipped' | 'ok';
+
+interface FileReport {
+  /** Absolute, as reached from the given paths. */
+  path: string;
+  status: FileStatus;
+  trackers: readonly TrackerOutcome[];
+  /** Why an error or a deliberate skip happened; null for the ordinary cases. */
+  reason: string | null;
+  /** Where a parse error is, 1-based; null otherwise. */
+  line: number | null;
+  column: number | null;
+}
+
+interface Options {
+  mode: 'write' | 'dry' | 'print';
+  json: boolean;
+  force: boolean;
+  unsafe: boolean;
+  extensions: string[];
+  paths: string[];
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The options, or the usage error to print. */
+function parseOptions(args: readonly string[]): Options | { help: string } | { error: string } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        dry: { type: 'boolean' },
+        print: { type: 'boolean' },
+        json: { type: 'boolean' },
+        force: { type: 'boolean' },
+        unsafe: { type: 'boolean' },
+        extensions: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    return { error: errorMessage(error) };
+  }
+  const { values, positionals } = parsed;
+  const [transform, ...paths] = positionals;
+  if (values.help === true) return { help: transform === undefined ? GROUP_USAGE : USAGE };
+  if (transform === undefined) return { error: 'name a transform and the paths to run it on' };
+  if (!(TRANSFORMS as readonly string[]).includes(transform)) {
+    return { error: `unknown transform '${transform}'; transforms: ${TRANSFORMS.join(', ')}` };
+  }
+  if (paths.length === 0) return { error: 'name at least one file or directory to rewrite' };
+  if (values.json === true && values.print === true) {
+    return { error: '--json and --print both write to stdout; pass one of them' };
+  }
+  const extensions = (values.extensions ?? DEFAULT_EXTENSIONS.join(','))
+    .split(',')
+    .map((extension) => extension.trim().replace(/^\./, ''))
+    .filter((extension) => extension !== '');
+  if (extensions.length === 0) return { error: '--extensions needs a comma-separated list, e.g. --extensions js,ts' };
+  return {
+    mode: values.print === true ? 'print' : values.dry === true ? 'dry' : 'write',
+    json: values.json === true,
+    force: values.force === true,
+    unsafe: values.unsafe === true,
+    extensions,
+    paths,
+  };
+}
+
+/** Writes next to the file, then renames over it: a reader sees the old text or the new, never half of one. */
+function writeAtomically(path: string, text: string): void {
+  const mode = statSync(path).mode & 0o7777;
+  const temp = join(dirname(path), `.${basename(path)}.${String(process.pid)}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, text, { mode, flag: 'wx' });
+    chmodSync(temp, mode); // the umask may have narrowed it
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
+}
+
+interface Transformed {
+  report: FileReport;
+  source: string;
+  /** The new text when the file changes. */
+  output: string | null;
+}
+
+/** The transform's module, loaded only when there are files for it: other commands do not pay for jscodeshift. */
+type Registry = typeof import('../../codemods/registry.js');
+
+function transformFile(registry: Registry, file: SourceFile, unsafe: boolean): Transformed {
+  const base = { path: file.path, trackers: [], line: null, column: null };
+  let source: string;
+  try {
+    source = readFileSync(file.realPath, 'utf8');
+  } catch (error) {
+    return { report: { ...base, status: 'error', reason: `cannot read: ${errorMessage(error)}` }, source: '', output: null };
+  }
+  try {
+    const result = registry.rewriteTrackers(file.path, source, { unsafe });
+    const status: FileStatus = result.output !== null && result.output !== source ? 'ok' : result.parsed ? 'unmodified' : 'skipped';
+    return {
+      report: { ...base, status, trackers: result.trackers, reason: null },
+      source,
+      output: status === 'ok' ? result.output : null,
+    };
+  } catch (error) {
+    if (error instanceof registry.CodemodParseError) {
+      return { report: { ...base, status: 'error', reason: error.message, line: error.line, column: error.column }, source, output: null };
+    }
+    // A bug in the transform: this file stays as it was, and the others still get their turn.
+    return { report: { ...base, status: 'error', reason: `the registry transform failed: ${errorMessage(error)}` }, source, output: null };
+  }
+}
+
+// ---- progress ----
+
+/** A one-line bar on stderr, redrawn with \r; only on a terminal, and cleared before any other line. */
+class ProgressBar {
+  private drawn = false;
+  private lastDraw = 0;
+  private done = 0;
+
+  constructor(
+    private readonly total: number,
+    private readonly enabled: boolean,
+  ) {}
+
+  update(done: number): void {
+    this.done = done;
+    const now = Date.now();
+    if (!this.enabled || (done < this.total && now - this.lastDraw < PROGRESS_INTERVAL_MS)) return;
+    this.draw(now);
+  }
+
+  /** Writes a line of the report with the bar out of its way, then puts the bar back. */
+  around(write: () => void): void {
+    const wasDrawn = this.drawn;
+    this.clear();
+    write();
+    if (wasDrawn) this.draw(Date.now());
+  }
+
+  private draw(now: number): void {
+    const done = this.done;
+    this.lastDraw = now;
+    const width = 30;
+    const filled = Math.round((done / this.total) * width);
+    const line = `registry [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(done)}/${String(this.total)} files`;
+    process.stderr.write(`\r${line.slice(0, Math.max(1, (process.stderr.columns || 80) - 1))}`);
+    this.drawn = true;
+  }
+
+  clear(): void {
+    if (!this.drawn) return;
+    process.stderr.write('\r\x1b[2K');
+    this.drawn = false;
+  }
+}
+
+function countByStatus(reports: readonly FileReport[]): Record<'errors' | 'unmodified' | 'skipped' | 'ok', number> {
+  const count = (status: FileStatus): number => reports.filter((report) => report.status === status).length;
+  return { errors: count('error'), unmodified: count('unmodified'), skipped: count('skipped'), ok: count('ok') };
+}
+
+function describeProblem(report: FileReport, cwd: string): string {
+  const path = displayPath(report.path, cwd);
+  const where = report.line === null ? path : `${path}:${String(report.line)}:${String(report.column)}`;
+  return `${where}: ${report.reason ?? ''}`;
+}
+
+function dirtyTreeMessage(dirty: readonly string[], cwd: string): string {
+  const listed = dirty.slice(0, MAX_DIRTY_LISTED).map((path) => `  ${displayPath(path, cwd)}`);
+  if (dirty.length > MAX_DIRTY_LISTED) listed.push(`  ... and ${String(dirty.length - MAX_DIRTY_LISTED)} more`);
+  return (
+    `listener-leak codemod: git shows uncommitted changes under the given paths:\n${listed.join('\n')}\n` +
+    'Commit or stash them first, so the codemod\'s changes can be reviewed and undone on their own,\n' +
+    'or pass --force to run anyway.\n'
+  );
+}
+
+function jsonReport(reports: readonly FileReport[], mode: Options['mode'], cwd: string): string {
+  const json = {
+    transform: 'registry',
+    written: mode === 'write',
+    files: reports.map((file) => ({
+      path: file.path,
+      displayPath: displayPath(file.path, cwd),
+      status: file.status,
+      reason: file.reason,
+      line: file.line,
+      column: file.column,
+      trackers: file.trackers,
+    })),
+    totals: countByStatus(reports),
+  };
+  return `${JSON.stringify(json, null, 2)}\n`;
+}
+
+/** The summary line, then each tracker left alone (and each rewritten only under --unsafe) with its reason. */
+function textSummary(reports: readonly FileReport[], mode: Options['mode'], cwd: string): string {
+  const totals = countByStatus(reports);
+  let text = mode === 'write' ? '' : `Nothing was written (${mode === 'dry' ? '--dry' : '--print'}).\n`;
+  text += `${String(totals.errors)} errors / ${String(totals.unmodified)} unmodified / ${String(totals.skipped)} skipped / ${String(totals.ok)} ok\n`;
+  // A rewritten tracker carries a reason only under --unsafe: the per-call value it now keeps from the first call.
+  const trackerLines = (status: TrackerOutcome['status']): string[] =>
+    reports.flatMap((file) =>
+      file.trackers
+        .filter((tracker) => tracker.status === status && (status === 'left-alone' || tracker.reason !== null))
+        .map((tracker) => `${displayPath(file.path, cwd)}:${String(tracker.line)}:${String(tracker.column)}  ${tracker.name}: ${tracker.reason ?? ''}`),
+    );
+  const leftAlone = trackerLines('left-alone');
+  if (leftAlone.length > 0) text += `\nLeft alone:\n${leftAlone.join('\n')}\n`;
+  const unsafe = trackerLines('rewritten');
+  if (unsafe.length > 0) text += `\nRewritten with --unsafe (check each one):\n${unsafe.join('\n')}\n`;
+  return text;
+}
+
+async function runCodemod(args: readonly string[], output: Output): Promise<ExitCode> {
+  const options = parseOptions(args);
+  if ('help' in options) {
+    output.out(options.help);
+    return ExitCode.ok;
+  }
+  if ('error' in options) {
+    output.err(`listener-leak codemod: ${options.error}\n\n${USAGE}`);
+    return ExitCode.usage;
+  }
+  const cwd = process.cwd();
+  let discovery: Discovery;
+  try {
+    discovery = findSourceFiles(options.paths, { extensions: options.extensions, cwd });
+  } catch (error) {
+    output.err(`listener-leak codemod: cannot list the files to rewrite: ${errorMessage(error)}\n`);
+    return ExitCode.usage;
+  }
+  if (discovery.missing.length > 0) {
+    const list = discovery.missing.map((path) => `  ${path}`).join('\n');
+    output.err(`listener-leak codemod: not found:\n${list}\nPass existing files or directories.\n`);
+    return ExitCode.usage;
+  }
+
+  if (options.mode === 'write' && !options.force) {
+    let dirty: string[];
+    try {
+      dirty = uncommittedFiles(options.paths, cwd);
+    } catch (error) {
+      output.err(`listener-leak codemod: cannot tell whether the paths have uncommitted changes: ${errorMessage(error)}\nPass --force to skip that check.\n`);
+      return ExitCode.usage;
+    }
+    if (dirty.length > 0) {
+      output.err(dirtyTreeMessage(dirty, cwd));
+      return ExitCode.usage;
+    }
+  }
+
+  // The text report goes where it does not mix with what the user asked stdout for.
+  const report = (text: string): void => {
+    if (options.json) return;
+    if (options.mode === 'print') output.err(text);
+    else output.out(text);
+  };
+  if (discovery.files.length === 0 && discovery.excluded.length === 0) {
+    report(
+      `No files with the extensions ${options.extensions.join(', ')} under ${options.paths.join(', ')}\n` +
+        '(node_modules and files that .gitignore excludes are not searched).\n',
+    );
+  }
+  const progress = new ProgressBar(discovery.files.length, process.stderr.isTTY && discovery.files.length > PROGRESS_THRESHOLD);
+  const say = (text: string): void => {
+    progress.around(() => {
+      report(text);
+    });
+  };
+  const reports: FileReport[] = discovery.excluded.map((file) => ({
+    path: file.path,
+    status: 'skipped',
+    trackers: [],
+    reason: file.reason,
+    line: null,
+    column: null,
+  }));
+  for (const excluded of reports) say(`${displayPath(excluded.path, cwd)}: skipped: ${excluded.reason ?? ''}\n`);
+
+  const registry = discovery.files.length === 0 ? undefined : await import('../../codemods/registry.js');
+  const multiple = discovery.files.length > 1;
+  for (const [index, file] of discovery.files.entries()) {
+    progress.update(index);
+    const { report: fileReport, source, output: rewritten } = transformFile(registry!, file, options.unsafe);
+    const shown = displayPath(file.path, cwd);
+    if (rewritten !== null) {
+      const names = fileReport.trackers.filter((tracker) => tracker.status === 'rewritten').map((tracker) => tracker.name);
+      if (options.mode === 'dry') {
+        if (!options.json) say(`${unifiedDiff(shown, source, rewritten, output.color)}\n`);
+      } else if (options.mode === 'print') {
+        progress.around(() => {
+          output.out(multiple ? `==> ${shown} <==\n${rewritten}\n` : rewritten);
+        });
+      } else {
+        try {
+          writeAtomically(file.realPath, rewritten);
+          say(`${shown}: rewrote ${names.join(', ')}\n`);
+        } catch (error) {
+          fileReport.status = 'error';
+          fileReport.reason = `cannot write (left as it was): ${errorMessage(error)}`;
+        }
+      }
+    }
+    if (fileReport.status === 'error') say(`${describeProblem(fileReport, cwd)}\n`);
+    reports.push(fileReport);
+  }
+  progress.clear();
+
+  const totals = countByStatus(reports);
+  if (options.json) output.out(jsonReport(reports, options.mode, cwd));
+  else report(textSummary(reports, options.mode, cwd));
+  return totals.errors > 0 ? ExitCode.incomplete : ExitCode.ok;
+}
+
+export const codemodCommand: Command = {
+  name: 'codemod',
+  synopsis: 'codemod registry <paths...>',
+  summary: 'Rewrite trackers that run per request to add their listeners once per emitter',
+  run: runCodemod,
+};

@@ -1,0 +1,242 @@
+// Which source files a command was pointed at: files and directories, node_modules never entered, .gitignore
+// respected (through git inside a work tree, through the `ignore` package outside), symlinks not followed out.
+import { spawnSync } from 'node:child_process';
+import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import ignore, { type Ignore } from 'ignore';
+
+export const DEFAULT_EXTENSIONS: readonly string[] = ['js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts'];
+
+export interface SourceFile {
+  /** Absolute, as reached from the path the user gave (for display). */
+  readonly path: string;
+  /** The file itself, with every symlink resolved (for reading and writing). */
+  readonly realPath: string;
+}
+
+/** A file found under the paths but deliberately not processed, with the reason a user reads. */
+export interface ExcludedFile {
+  readonly path: string;
+  readonly reason: string;
+}
+
+export interface Discovery {
+  /** Sorted by path; each real file once, however many paths reach it. */
+  readonly files: readonly SourceFile[];
+  readonly excluded: readonly ExcludedFile[];
+  /** Given paths that do not exist, as given. */
+  readonly missing: readonly string[];
+}
+
+export interface DiscoveryOptions {
+  /** Extensions without the dot; only applied inside directories (a file named explicitly is always taken). */
+  readonly extensions: readonly string[];
+  /** Relative paths are resolved against it; default process.cwd(). */
+  readonly cwd?: string;
+}
+
+interface GitResult {
+  /** False when git is not installed. */
+  found: boolean;
+  ok: boolean;
+  stdout: string;
+  stderr: string;
+}
+
+function git(args: readonly string[], cwd: string): GitResult {
+  const result = spawnSync('git', ['--literal-pathspecs', ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 1024 ** 3,
+    env: { ...process.env, LC_ALL: 'C' }, // English messages, which gitWorkTree reads
+  });
+  return { found: result.error === undefined, ok: result.error === undefined && result.status === 0, stdout: result.stdout, stderr: result.stderr };
+}
+
+/**
+ * The top of the git work tree holding dir (symlinks resolved, as git reports it); undefined outside git or
+ * without git. Throws when git is there but refuses the repository (e.g. `safe.directory`): writing without
+ * the check for uncommitted changes would be the wrong way to fail.
+ */
+export function gitWorkTree(dir: string): string | undefined {
+  const result = git(['rev-parse', '--show-toplevel'], dir);
+  if (!result.found) return undefined;
+  if (!result.ok) {
+    if (/not a git repository|must be run in a work tree/.test(result.stderr)) return undefined;
+    throw new Error(`git rev-parse failed in ${dir}: ${result.stderr.trim()}`);
+  }
+  return result.stdout.trim();
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+function isInside(path: string, dir: string): boolean {
+  const rel = relative(dir, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+function hasSourceExtension(path: string, extensions: ReadonlySet<string>): boolean {
+  return extensions.has(extname(path).slice(1).toLowerCase());
+}
+
+/** Every file git would track under dir: tracked ones plus untracked ones .gitignore does not exclude. */
+function gitFilesUnder(dir: string): string[] {
+  const result = git(['ls-files', '-z', '--cached', '--others', '--exclude-standard'], dir);
+  if (!result.ok) throw new Error(`git ls-files failed in ${dir}: ${result.stderr.trim()}`);
+  return [...new Set(result.stdout.split('\0').filter((entry) => entry !== ''))].map((entry) => join(dir, entry));
+}
+
+interface IgnoreLevel {
+  readonly base: string;
+  readonly rules: Ignore;
+}
+
+function readIgnoreFile(dir: string): IgnoreLevel | undefined {
+  let text: string;
+  try {
+    text = readFileSync(join(dir, '.gitignore'), 'utf8');
+  } catch {
+    return undefined; // most directories have none
+  }
+  return { base: dir, rules: ignore().add(text) };
+}
+
+/** Git's precedence: the deepest .gitignore with a rule for the path decides. */
+function isIgnored(path: string, isDirectory: boolean, levels: readonly IgnoreLevel[]): boolean {
+  for (let index = levels.length - 1; index >= 0; index--) {
+    const level = levels[index]!;
+    const verdict = level.rules.test(toPosix(relative(level.base, path)) + (isDirectory ? '/' : ''));
+    if (verdict.ignored) return true;
+    if (verdict.unignored) return false;
+  }
+  return false;
+}
+
+/** Outside git: walk dir, reading each .gitignore on the way down. Symlinks are listed, never entered. */
+function walkFilesUnder(dir: string, levels: readonly IgnoreLevel[] = [], found: string[] = []): string[] {
+  const own = readIgnoreFile(dir);
+  const here = own === undefined ? levels : [...levels, own];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === 'node_modules' || entry.name === '.git') continue;
+    const path = join(dir, entry.name);
+    if (isIgnored(path, entry.isDirectory(), here)) continue;
+    if (entry.isDirectory()) walkFilesUnder(path, here, found);
+    else found.push(path);
+  }
+  return found;
+}
+
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Resolves the given paths to the source files under them. Throws for I/O or git failures other than "missing". */
+export function findSourceFiles(paths: readonly string[], options: DiscoveryOptions): Discovery {
+  const cwd = options.cwd ?? process.cwd();
+  const extensions = new Set(options.extensions.map((extension) => extension.toLowerCase()));
+  const missing: string[] = [];
+  /** Real directories and real files the user named: a symlink may point anywhere inside them. */
+  const roots: string[] = [];
+  /** Regular files by real path. */
+  const regular = new Map<string, string>();
+  const symlinks: string[] = [];
+
+  const take = (path: string, stats: Stats): void => {
+    if (stats.isSymbolicLink()) symlinks.push(path);
+    else if (stats.isFile()) {
+      const realPath = realpathSync(path);
+      if (!regular.has(realPath)) regular.set(realPath, path);
+    }
+    // Anything else (a submodule's directory, a FIFO) holds no source to rewrite.
+  };
+
+  for (const given of paths) {
+    const path = resolve(cwd, given);
+    const own = lstatOrUndefined(path);
+    let target: Stats | undefined;
+    try {
+      target = statSync(path);
+    } catch {
+      target = undefined; // a missing path or a broken symlink: nothing there to rewrite
+    }
+    if (own === undefined || target === undefined) {
+      missing.push(given);
+      continue;
+    }
+    if (!target.isDirectory()) {
+      if (!own.isSymbolicLink()) roots.push(realpathSync(path));
+      take(path, own);
+      continue;
+    }
+    roots.push(realpathSync(path));
+    const candidates = gitWorkTree(path) === undefined ? walkFilesUnder(path) : gitFilesUnder(path);
+    for (const candidate of candidates) {
+      if (!hasSourceExtension(candidate, extensions)) continue;
+      if (relative(path, candidate).split(sep).includes('node_modules')) continue;
+      const stats = lstatOrUndefined(candidate); // undefined: deleted but still in git's index
+      if (stats !== undefined) take(candidate, stats);
+    }
+  }
+
+  const excluded: ExcludedFile[] = [];
+  for (const path of symlinks) {
+    let realPath: string;
+    try {
+      realPath = realpathSync(path);
+    } catch {
+      excluded.push({ path, reason: 'broken symlink' });
+      continue;
+    }
+    if (regular.has(realPath) || !statSync(realPath).isFile()) continue; // processed through its own path; or a directory
+    const inside = roots.some((root) => isInside(realPath, root));
+    excluded.push({
+      path,
+      reason: inside
+        ? `symlink to ${realPath}, a file that is excluded (ignored, or in node_modules); not written`
+        : `symlink to ${realPath}, outside the given paths; not written (name the file itself to rewrite it)`,
+    });
+  }
+
+  const files = [...regular].map(([realPath, path]) => ({ path, realPath })).sort((a, b) => compare(a.path, b.path));
+  return { files, excluded: excluded.sort((a, b) => compare(a.path, b.path)), missing };
+}
+
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
+ * Files under the given paths that `git status` shows as changed or untracked, absolute, sorted; empty outside
+ * git. Throws when git is there but cannot answer.
+ */
+export function uncommittedFiles(paths: readonly string[], cwd: string = process.cwd()): string[] {
+  const byWorkTree = new Map<string, string[]>();
+  for (const given of paths) {
+    const path = realpathSync(resolve(cwd, given));
+    const top = gitWorkTree(statSync(path).isDirectory() ? path : join(path, '..'));
+    if (top === undefined) continue;
+    const pathspec = toPosix(relative(top, path)) || '.';
+    byWorkTree.set(top, [...(byWorkTree.get(top) ?? []), pathspec]);
+  }
+  const dirty: string[] = [];
+  for (const [top, pathspecs] of byWorkTree) {
+    const result = git(['status', '--porcelain=v1', '-z', '--untracked-files=all', '--', ...pathspecs], top);
+    if (!result.ok) throw new Error(`git status failed in ${top}: ${result.stderr.trim()}`);
+    const entries = result.stdout.split('\0');
+    for (let index = 0; index < entries.length; index++) {
+      const entry = entries[index]!;
+      if (entry.length < 4) continue;
+      dirty.push(join(top, entry.slice(3)));
+      // A rename or copy is followed by the path it came from, which is not a file of its own here.
+      if (/[RC]/.test(entry.slice(0, 2))) index++;
+    }
+  }
+  return [...new Set(dirty)].sort(compare);
+}
