@@ -1,28 +1,40 @@
-// `listener-leak demo [dir]`: lints a directory (by default the bundled example service) and shows the findings.
-import { statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+// `listener-leak demo [dir]`: lints a directory and shows the findings. Without dir it lints the bundled example
+// service, then fixes a copy with the registry codemod, lints the copy, and drives both with real keep-alive traffic.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import tsParser from '@typescript-eslint/parser';
 import { ESLint, type Linter } from 'eslint';
 import plugin from '../../rules/index.js';
 import { packageInfo } from '../package-info.js';
 import { ExitCode, type Command, type Output } from './command.js';
-import { displayPath, formatFindings, formatSummary, painter, summarizeFindings } from './format-findings.js';
+import { displayPath, formatFindings, formatSummary, painter, summarizeFindings, wrapText } from './format-findings.js';
+import { driveTrafficIsolated, TRACKED_EVENTS, TrafficUnavailableError, makeCertificate, type TrafficResult } from './traffic.js';
 
 const SOURCE_FILES = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}';
+const SOURCE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx']);
 const EXAMPLE_DIR = join(packageInfo.root, 'examples', 'rpc-service');
+/** The example's tracker module, relative to the example (or its copy). */
+const TRACKER_MODULE = join('src', 'rpc-connection-manager.js');
+const TRAFFIC_REQUESTS = 50;
 
 const USAGE = `Usage: listener-leak demo [dir]
 
 Lints every JavaScript and TypeScript file under dir (node_modules excluded) with
 listener-leak's recommended config, and prints each finding with its code.
-Without dir it lints the bundled example service, ${displayPath(EXAMPLE_DIR, process.cwd())}.
+Without dir it lints the bundled example service, ${displayPath(EXAMPLE_DIR, process.cwd())},
+then shows the fix: it runs the registry codemod on a temporary copy, lints the
+copy again, and drives both versions with the same ${TRAFFIC_REQUESTS} HTTPS requests over one
+keep-alive socket (real TLS on 127.0.0.1; needs the repository checkout), printing
+listener counts, tracker records and warnings as before -> after.
 
 Options:
   -h, --help  Show this help
 
-Exit codes: 0 linted (findings or not), 1 some files could not be parsed,
-2 bad arguments, a missing directory, or a linter failure.
+Exit codes: 0 linted (findings or not), 1 some files could not be parsed or
+rewritten, 2 bad arguments, a missing directory, a linter or traffic failure.
 `;
 
 function errorMessage(error: unknown): string {
@@ -43,6 +55,10 @@ function checkDirectory(dir: string, given: string | undefined): string | undefi
       : `directory not found: ${named}\nPass an existing directory, or no argument to lint the bundled example.`;
   }
   return isDirectory ? undefined : `not a directory: ${named}\nPass the directory that contains the file.`;
+}
+
+function worse(a: ExitCode, b: ExitCode): ExitCode {
+  return a > b ? a : b;
 }
 
 function createLinter(dir: string): ESLint {
@@ -123,12 +139,147 @@ async function runDemo(args: readonly string[], output: Output): Promise<ExitCod
         'listenerLeak.configs.recommended to your eslint.config.js (see README.md).\n',
     );
   }
-  return summary.parseErrors > 0 ? ExitCode.incomplete : ExitCode.ok;
+  const linted = summary.parseErrors > 0 ? ExitCode.incomplete : ExitCode.ok;
+  return given === undefined ? worse(linted, await showFix(output)) : linted;
+}
+
+/** Source files under dir (node_modules excluded), relative to it, sorted. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter((file) => SOURCE_EXTENSIONS.has(extname(file)) && !file.split(/[\\/]/).includes('node_modules'))
+    .sort();
+}
+
+/** The registry codemod over every source file of dir, in place; prints each tracker's outcome. */
+async function rewriteCopy(dir: string, output: Output): Promise<ExitCode> {
+  const { rewriteTrackers } = await import('../../codemods/registry.js');
+  let code: ExitCode = ExitCode.ok;
+  for (const file of sourceFiles(dir)) {
+    const path = join(dir, file);
+    let result: ReturnType<typeof rewriteTrackers>;
+    try {
+      result = rewriteTrackers(path, readFileSync(path, 'utf8'));
+    } catch (error) {
+      output.out(`  ${file}  not rewritten: ${errorMessage(error)}\n`);
+      code = ExitCode.incomplete;
+      continue;
+    }
+    if (result.output !== null) writeFileSync(path, result.output);
+    for (const tracker of result.trackers) {
+      const where = `${file}:${String(tracker.line)}:${String(tracker.column)}  ${tracker.name}`;
+      output.out(
+        tracker.status === 'rewritten'
+          ? `  ${where}  rewritten: its listeners now go on once per socket\n`
+          : `  ${where}  left alone: ${tracker.reason ?? 'not a tracker the codemod can rewrite'}\n`,
+      );
+    }
+  }
+  return code;
+}
+
+/**
+ * The second half of `listener-leak demo`: a temporary copy of the example, fixed by the registry codemod,
+ * linted again, and both versions driven with the same keep-alive traffic.
+ */
+async function showFix(output: Output): Promise<ExitCode> {
+  const paint = painter(output.color);
+  const scratch = mkdtempSync(join(tmpdir(), 'listener-leak-demo-'));
+  const copy = join(scratch, 'rpc-service');
+  try {
+    cpSync(EXAMPLE_DIR, copy, { recursive: true });
+    output.out(`\n${paint('bold', `The registry codemod on a temporary copy of the example: ${copy}`)}\n\n`);
+    let code = await rewriteCopy(copy, output);
+
+    output.out(`\n${paint('bold', 'The copy, linted again')}\n\n`);
+    let results: ESLint.LintResult[];
+    try {
+      results = await createLinter(copy).lintFiles([SOURCE_FILES]);
+    } catch (error) {
+      output.err(`listener-leak demo: linting ${copy} failed:\n${errorMessage(error)}\n`);
+      return ExitCode.usage;
+    }
+    const findings = formatFindings(results, { cwd: copy, color: output.color, width: output.width });
+    if (findings !== '') output.out(`${findings}\n`);
+    const summary = summarizeFindings(results);
+    output.out(`${formatSummary(summary, output.color)}\n`);
+    if (summary.findings > 0) {
+      output.out(
+        '\nThe codemod rewrites trackers only (functions that add listeners to an emitter they are given); what it\n' +
+          'left alone above still needs a fix by hand.\n',
+      );
+    }
+    if (summary.parseErrors > 0) code = ExitCode.incomplete;
+    return worse(code, await showTraffic(copy, output));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+function warningsText(result: TrafficResult): string {
+  if (result.warnings.length === 0) return 'none';
+  const byRequest = new Map<number, string[]>();
+  for (const warning of result.warnings) {
+    byRequest.set(warning.atRequest, [...(byRequest.get(warning.atRequest) ?? []), warning.event]);
+  }
+  return [...byRequest]
+    .map(([request, events]) => `${events.join(' and ')} at request ${String(request)}`)
+    .join(', ');
+}
+
+function recordsText(records: TrafficResult['records']['duringTraffic']): string {
+  const count = records.connections ?? records.open;
+  return count === null ? 'n/a' : String(count);
+}
+
+/** Both tracker modules under the same traffic, each in a process of its own; prints before -> after. */
+async function showTraffic(copy: string, output: Output): Promise<ExitCode> {
+  const paint = painter(output.color);
+  output.out(
+    `\n${paint('bold', `Both versions under the same traffic: ${String(TRAFFIC_REQUESTS)} JSON-RPC calls over HTTPS (TLS on 127.0.0.1), one keep-alive socket`)}\n\n`,
+  );
+  let before: TrafficResult;
+  let after: TrafficResult;
+  try {
+    const certificate = await makeCertificate();
+    const drive = (dir: string): Promise<TrafficResult> =>
+      driveTrafficIsolated(pathToFileURL(join(dir, TRACKER_MODULE)).href, { requests: TRAFFIC_REQUESTS, certificate });
+    [before, after] = await Promise.all([drive(EXAMPLE_DIR), drive(copy)]);
+  } catch (error) {
+    if (error instanceof TrafficUnavailableError) {
+      for (const line of wrapText(`Skipped: ${error.message}`, Math.min(output.width, 100))) output.out(`${line}\n`);
+      return ExitCode.ok;
+    }
+    output.err(`listener-leak demo: the traffic comparison failed:\n${errorMessage(error)}\n`);
+    return ExitCode.usage;
+  }
+
+  const requests = String(TRAFFIC_REQUESTS);
+  const socket = before.tracked.sockets === 1 && after.tracked.sockets === 1 ? 'one keep-alive socket' : 'the first keep-alive socket';
+  for (const event of TRACKED_EVENTS) {
+    const counts = [before.tracked.afterLast[event] ?? 0, after.tracked.afterLast[event] ?? 0, before.baseline.afterLast[event] ?? 0];
+    output.out(
+      `  ${event} listeners on ${socket} after ${requests} requests: ${String(counts[0])} -> ${String(counts[1])}` +
+        ` (${String(counts[2])} without a tracker)\n`,
+    );
+  }
+  output.out(
+    `  tracker records after ${requests} requests: ${recordsText(before.records.duringTraffic)} -> ${recordsText(after.records.duringTraffic)}` +
+      ` (sockets used: ${String(before.tracked.sockets)} -> ${String(after.tracked.sockets)})\n`,
+  );
+  output.out(
+    `  tracker records after client.close() closed the sockets: ${recordsText(before.records.afterClose)} -> ${recordsText(after.records.afterClose)}\n`,
+  );
+  output.out(`  MaxListenersExceededWarning: ${warningsText(before)} -> ${warningsText(after)}\n`);
+  output.out(
+    '\nEach version ran in a Node process of its own (Node warns once per emitter and event, process-wide),\n' +
+      'with a client without a tracker on the same server as the baseline.\n',
+  );
+  return ExitCode.ok;
 }
 
 export const demoCommand: Command = {
   name: 'demo',
   synopsis: 'demo [dir]',
-  summary: 'Lint dir (default: the bundled example service) and print the findings with their code',
+  summary: 'Lint dir; without dir, lint the bundled example, fix a copy and compare both under traffic',
   run: runDemo,
 };

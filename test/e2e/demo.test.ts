@@ -49,10 +49,20 @@ const EXPECTED_FINDINGS = [
   'src/websocket-client.js:40', // process.on('SIGINT') in connect(), re-entered by every reconnect
 ];
 
+const FIX_HEADING = /^The registry codemod on a temporary copy of the example: (.+)$/m;
+
+/** The demo's output up to the fix section (the example's own findings), and the fix section. */
+function splitDemo(stdout: string): { lint: string; fix: string } {
+  const start = FIX_HEADING.exec(stdout)?.index ?? stdout.length;
+  return { lint: stdout.slice(0, start), fix: stdout.slice(start) };
+}
+
 describe('listener-leak demo (the bundled example)', () => {
   let run: Run;
+  let lint: string;
   beforeAll(() => {
     run = cli('demo');
+    ({ lint } = splitDemo(run.stdout));
   });
 
   it('exits 0 and prints a heading naming the example', () => {
@@ -62,17 +72,70 @@ describe('listener-leak demo (the bundled example)', () => {
   });
 
   it('reports the connection tracker and the SIGINT handler with file:line, rule, message and code', () => {
-    expect(findingLocations(run.stdout)).toEqual(EXPECTED_FINDINGS);
-    expect(run.stdout).toMatch(
+    expect(findingLocations(lint)).toEqual(EXPECTED_FINDINGS);
+    expect(lint).toMatch(
       /^examples\/rpc-service\/src\/rpc-connection-manager\.js:28:\d+ {2}error {2}listener-leak\/no-per-request-listener$/m,
     );
-    expect(run.stdout).toMatch(/^ {2}> 28 \| {5}socket\.on\('close', \(\) => \{$/m);
-    expect(run.stdout).toMatch(/^ {2}> 40 \| {5}process\.on\('SIGINT'/m);
-    expect(run.stdout).toMatch(/^4 findings in 2 files \(3 files linted\)$/m);
+    expect(lint).toMatch(/^ {2}> 28 \| {5}socket\.on\('close', \(\) => \{$/m);
+    expect(lint).toMatch(/^ {2}> 40 \| {5}process\.on\('SIGINT'/m);
+    expect(lint).toMatch(/^4 findings in 2 files \(3 files linted\)$/m);
   });
 
   it('reports nothing else: listeners on req, res, new WebSockets, incoming connections, startup code', () => {
-    for (const location of findingLocations(run.stdout)) expect(EXPECTED_FINDINGS).toContain(location);
+    for (const location of findingLocations(lint)) expect(EXPECTED_FINDINGS).toContain(location);
+  });
+});
+
+/** `<event> listeners on one keep-alive socket after 50 requests: 53 -> 4 (3 without a tracker)`, as numbers. */
+function listenerLine(fix: string, event: string): { before: number; after: number; baseline: number } {
+  const match = new RegExp(
+    `^ {2}${event} listeners on one keep-alive socket after 50 requests: (\\d+) -> (\\d+) \\((\\d+) without a tracker\\)$`,
+    'm',
+  ).exec(fix);
+  if (match === null) throw new Error(`no ${event} listener line in:\n${fix}`);
+  const [, before = '', after = '', baseline = ''] = match;
+  return { before: Number(before), after: Number(after), baseline: Number(baseline) };
+}
+
+describe('listener-leak demo (the fix: codemod on a copy, lint again, real keep-alive traffic)', () => {
+  let run: Run;
+  let fix: string;
+  beforeAll(() => {
+    run = cli('demo');
+    ({ fix } = splitDemo(run.stdout));
+  });
+
+  it('rewrites the connection tracker in a temporary copy, removed afterwards, and says what it left alone', () => {
+    expect(run.status).toBe(0);
+    const copy = FIX_HEADING.exec(fix)?.[1] ?? '';
+    expect(copy).toContain('listener-leak-demo-');
+    expect(existsSync(copy)).toBe(false);
+    expect(fix).toMatch(/^ {2}src\/rpc-connection-manager\.js:13:\d+ {2}ConnectionTracker\.trackConnection {2}rewritten: /m);
+    expect(fix).toMatch(/^ {2}src\/websocket-client\.js:\d+:\d+ {2}WebSocketClient\.connect {2}left alone: .*process/m);
+  });
+
+  it('lints the copy again: only the SIGINT handler, which is not a tracker, is left', () => {
+    expect(fix).toMatch(/^The copy, linted again$/m);
+    expect(findingLocations(fix)).toEqual(['src/websocket-client.js:40']);
+    expect(fix).toMatch(/^1 finding in 1 file \(3 files linted\)$/m);
+    expect(fix).toContain('still needs a fix by hand');
+  });
+
+  it('measures listener growth on one keep-alive socket before the codemod and none after', () => {
+    for (const event of ['close', 'error', 'data']) {
+      const { before, after, baseline } = listenerLine(fix, event);
+      expect(before, event).toBe(baseline + 50);
+      expect(after, event).toBeLessThan(before);
+      expect(after, event).toBeLessThanOrEqual(baseline + 1);
+    }
+  });
+
+  it('measures tracker records and warnings before -> after', () => {
+    expect(fix).toMatch(/^ {2}tracker records after 50 requests: 50 -> 1 \(sockets used: 1 -> 1\)$/m);
+    expect(fix).toMatch(/^ {2}tracker records after client\.close\(\) closed the sockets: 0 -> 0$/m);
+    expect(fix).toMatch(/^ {2}MaxListenersExceededWarning: close at request \d+.* -> none$/m);
+    // Each version warns in its own child process, silenced there: none reaches the demo's stderr.
+    expect(run.stderr).toBe('');
   });
 });
 
@@ -150,7 +213,7 @@ describe('listener-leak', () => {
     const run = cli('--help');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('Usage: listener-leak <command> [options]');
-    expect(run.stdout).toMatch(/^ {2}demo \[dir\] {2}\S/m);
+    expect(run.stdout).toMatch(/^ {2}demo \[dir\] +\S/m);
     expect(run.stdout).toContain('--version');
     expect(cli('demo', '--help').stdout).toContain('Usage: listener-leak demo [dir]');
   });
