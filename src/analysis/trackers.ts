@@ -2,12 +2,13 @@
 // and registers listeners on it, run per request) and whether "attach its listeners once per emitter" is all a
 // registry rewrite would change. The codemod builds code from these plans; it decides nothing about safety.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, filterInRun, isFunctionNode, isInside, isReference, keyName, line, memberPath, rootOf, unwrap, type FunctionNode } from './ast.js';
+import { childNodes, describeNode, filterInRun, isFunctionNode, isInside, isReference, keyName, line, memberPath, rootOf, unwrap, type FunctionNode } from './ast.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import type { FileIndex, FunctionInfo, ScopeVariable } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type Finding } from './index.js';
 import type { AnalysisInput } from './file-index.js';
 import type { RepeatingContexts } from './repeating-contexts.js';
+import { REGISTRATION_METHODS, REMOVAL_METHODS } from './vocabulary.js';
 
 export type TrackerVerdict =
   /** Attaching once per emitter changes nothing else. */
@@ -174,6 +175,13 @@ function planOne(
     );
   }
 
+  const otherUse = useBeyondListening(index, node, emitter);
+  if (otherUse) {
+    return leftAlone(
+      `${base.name} does more with \`${emitterName}\` than listen to it (line ${line(otherUse)}: ${describeNode(index.input.text, otherUse)}): running its body once per emitter would skip that on later calls`,
+    );
+  }
+
   const preludeLength = countPrelude(body);
   const returns = filterInRun(body, (n) => n.type === AST_NODE_TYPES.ReturnStatement).filter(
     (n) => !body.body.slice(0, preludeLength).some((statement) => isInside(n, statement)),
@@ -227,6 +235,46 @@ function planOne(
           reason: `a handler in ${base.name} reads ${[...frozen].map((n) => `\`${n}\``).join(', ')}, which change${frozen.size === 1 ? 's' : ''} per call: attaching once would keep the first call's value (--unsafe accepts that)`,
         };
   return { ...base, fn: node, verdict, rewrite };
+}
+
+/** Methods that only look at an emitter or manage its listeners and options: a tracker may call them. */
+const LISTENING_METHODS: ReadonlySet<string> = new Set([
+  ...REGISTRATION_METHODS.keys(), ...REMOVAL_METHODS, 'setTimeout', 'setKeepAlive', 'setNoDelay', 'setMaxListeners',
+  'getMaxListeners', 'listenerCount', 'listeners', 'rawListeners', 'eventNames', 'address', 'ref', 'unref',
+]);
+/** Collections the tracker may keep the emitter in (`this.sockets.add(socket)`, `seen.has(socket)`). */
+const BOOKKEEPING_METHODS: ReadonlySet<string> = new Set(['set', 'get', 'has', 'add', 'delete', 'push', 'includes', 'indexOf']);
+
+/**
+ * The first use of the emitter, outside its listeners, that is more than tracking it: a call that does work on
+ * it (`output.write(...)`) or hands it to other code (`child.stream(output)`). Such a function is not a tracker:
+ * running its body only for the first call per emitter would skip that work. Null when it only listens.
+ */
+function useBeyondListening(index: FileIndex, fn: FunctionNode, emitter: ScopeVariable): TSESTree.Node | null {
+  const handlers = index.registrations.filter((r) => r.handler && isInside(r.call, fn)).map((r) => r.handler!);
+  for (const reference of emitter.references) {
+    const identifier = reference.identifier;
+    if (!isInside(identifier, fn.body) || handlers.some((handler) => isInside(identifier, handler))) continue;
+    let child: TSESTree.Node = identifier;
+    let parent = child.parent;
+    while (parent && (parent.type === AST_NODE_TYPES.TSAsExpression || parent.type === AST_NODE_TYPES.TSNonNullExpression || parent.type === AST_NODE_TYPES.ChainExpression)) {
+      child = parent;
+      parent = child.parent;
+    }
+    if (!parent) continue;
+    if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === child) {
+      const call = parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent ? parent.parent : null;
+      const name = keyName(parent.property, parent.computed);
+      if (call && (name === null || !LISTENING_METHODS.has(name))) return call;
+      continue;
+    }
+    if ((parent.type === AST_NODE_TYPES.CallExpression || parent.type === AST_NODE_TYPES.NewExpression) && parent.arguments.includes(child as TSESTree.CallExpressionArgument)) {
+      const callee = parent.callee.type === AST_NODE_TYPES.MemberExpression ? keyName(parent.callee.property, parent.callee.computed) : null;
+      const registers = index.registrations.some((r) => r.call === parent);
+      if (!registers && (callee === null || !BOOKKEEPING_METHODS.has(callee))) return parent;
+    }
+  }
+  return null;
 }
 
 function text(index: FileIndex, node: TSESTree.Node): string {

@@ -42,6 +42,7 @@ const expected: Record<string, Expected> = {
   'ts-private-fields': [['SocketBook.watch', 'rewritten']],
   'tsx-module': [['countSocket', 'rewritten']],
   'typescript-class': [['TlsSessionLog.record', 'rewritten']],
+  'unsafe-does-more-than-listen': [['appendLine', 'left-alone', /does more with `stream` than listen to it \(line 10: stream\.write/]],
   'unsafe-emitter-reassigned': [['IdleWatcher.watch', 'left-alone', /assigns its emitter parameter `socket` \(line 9\)/]],
   'unsafe-handler-reads-argument': [['RequestLogger.attach', 'left-alone', /reads `request`, which changes per call.*--unsafe/]],
   'unsafe-inline-reads-request': [['an anonymous function', 'left-alone', /reads `url`, `reject`, `finished`, which change per call/]],
