@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './measure.mjs';
 import { perfMarkdown } from './perf-markdown.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -32,22 +33,22 @@ function run(command, commandArgs) {
 const readJson = (name) => JSON.parse(readFileSync(at(name), 'utf8'));
 
 /** verdicts.json, checked: every value names one of the three verdicts and says why. */
-function readVerdicts() {
-  const verdicts = readJson('verdicts.json');
+function readVerdicts(name = 'verdicts.json') {
+  const verdicts = existsSync(at(name)) ? readJson(name) : {};
   const problems = [];
   for (const [key, value] of Object.entries(verdicts)) {
     if (!/^.+:\d+$/.test(key)) problems.push(`${key}: keys are "package/file:line"`);
     if (!VERDICTS.includes(value?.verdict)) problems.push(`${key}: verdict must be one of ${VERDICTS.map((v) => `'${v}'`).join(', ')}`);
     if (typeof value?.why !== 'string' || value.why.trim() === '') problems.push(`${key}: "why" must say why`);
   }
-  if (problems.length) throw new Error(`bench/verdicts.json:\n  ${problems.join('\n  ')}`);
+  if (problems.length) throw new Error(`bench/${name}:\n  ${problems.join('\n  ')}`);
   return verdicts;
 }
 
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 const findingKey = (f) => `${f.package}/${f.file}:${f.line}`;
 
-function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime) {
+function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime, codemod, codemodVerdicts) {
   const { totals } = summary;
   const out = [];
   out.push('# Benchmark results', '');
@@ -95,6 +96,8 @@ function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime) {
     }
     out.push('');
   }
+
+  if (codemod) out.push(...codemodMarkdown(codemod, codemodVerdicts));
 
   out.push('## Corpus', '');
   out.push(`${summary.packages.length} published packages pinned in \`bench/corpus/package.json\`; each one's own source files as listed by`,
@@ -157,6 +160,45 @@ function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime) {
   return out.join('\n');
 }
 
+/** The registry codemod over the corpus (bench/codemod.mjs): speed against jscodeshift's floor, and every change with a verdict. */
+function codemodMarkdown(codemod, verdicts) {
+  const out = ['## Codemod `registry` on the corpus', ''];
+  out.push(`\`${codemod.command}\`, ${codemod.date}; ${codemod.machine}. The codemod runs in --dry mode (nothing is written) over the same`,
+    `${codemod.files} corpus files: ${codemod.parsed} had listener registrations in their text and were parsed and analysed, the rest were`,
+    'left after a text check. Every changed output was parsed again and run through the codemod a second time.', '');
+  out.push(`**${codemod.crashes.length} crashes**, **${codemod.parseErrors.length} parse errors**, **${codemod.changed.length} files it would change**, `
+    + `${codemod.leftAlone.length} trackers left alone, ${codemod.changed.filter((c) => c.problems.length > 0).length} outputs with problems.`, '');
+  out.push('| | median ms | rounds (ms) |', '| --- | ---: | --- |');
+  out.push(`| listener-leak codemod registry (--dry) | ${Math.round(median(codemod.codemodMs))} | ${codemod.codemodMs.join(', ')} |`);
+  out.push(`| jscodeshift identity transform (parse + print) | ${Math.round(median(codemod.identityMs))} | ${codemod.identityMs.join(', ')} |`, '');
+  out.push(`Ratio codemod / identity: **${codemod.ratio.toFixed(3)}** over the ${codemod.timedFiles} files jscodeshift parses (target: at most 1). Files with`,
+    'no registration in their text need no parse at all; the others are parsed twice (the detector\'s parser, then jscodeshift\'s) only',
+    'when a tracker is to be rewritten.', '');
+  for (const c of codemod.crashes) out.push(`- crash in \`${c.file}\`:`, '', '```', c.error, '```', '');
+  if (codemod.unsafe) {
+    const { changed, crashes } = codemod.unsafe;
+    out.push(`With \`--unsafe\` (which also rewrites trackers whose handlers read per-call values, so it exercises more of the printer): `
+      + `${crashes.length} crashes, ${changed.length} files changed, ${changed.filter((c) => c.problems.length > 0).length} of them with problems `
+      + `(${changed.map((c) => `\`${c.file}\``).join(', ') || 'none'}; each output parses and a second pass changes nothing unless listed).`, '');
+    for (const c of changed.filter((c) => c.problems.length > 0)) out.push(`- \`${c.file}\`: ${cell(c.problems.join('; '))}`);
+  }
+  if (codemod.changed.length) {
+    out.push('| file | trackers rewritten | verdict | why |', '| --- | --- | --- | --- |');
+    for (const c of codemod.changed) {
+      const key = `${c.file}:${c.trackers[0]?.line ?? 0}`;
+      const v = verdicts[key];
+      out.push(`| \`${c.file}\` | ${c.trackers.map((t) => `${t.name} (line ${t.line})`).join(', ')}${c.problems.length ? ` PROBLEMS: ${cell(c.problems.join('; '))}` : ''} | ${v ? v.verdict : 'unreviewed'} | ${v ? cell(v.why) : ''} |`);
+    }
+    out.push('');
+  }
+  if (codemod.leftAlone.length) {
+    out.push('Trackers left alone, with the reason the codemod gave:', '');
+    for (const t of codemod.leftAlone) out.push(`- \`${t.file}:${t.line}\` ${t.name}: ${cell(t.reason)}`);
+    out.push('');
+  }
+  return out;
+}
+
 function main() {
   let status = 0;
   if (!resultsOnly) {
@@ -170,8 +212,8 @@ function main() {
     if (!skipPerf) {
       const perfStatus = run(process.execPath, ['--expose-gc', 'bench/perf.mjs', ...perfArgs]);
       if (perfStatus !== 0) throw new Error(`bench/perf.mjs exited with ${perfStatus}`);
-      for (const script of ['bench/rule-time.mjs', 'bench/scaling.mjs']) {
-        const scriptStatus = run(process.execPath, ['--expose-gc', script, ...(script.endsWith('rule-time.mjs') ? perfArgs : [])]);
+      for (const script of ['bench/rule-time.mjs', 'bench/scaling.mjs', 'bench/codemod.mjs']) {
+        const scriptStatus = run(process.execPath, ['--expose-gc', script, ...(script.endsWith('scaling.mjs') ? [] : perfArgs)]);
         if (scriptStatus !== 0) throw new Error(`${script} exited with ${scriptStatus}`);
       }
     }
@@ -181,7 +223,9 @@ function main() {
   const perf = existsSync(at('perf-results.json')) ? readJson('perf-results.json') : undefined;
   const scaling = existsSync(at('scaling-results.json')) ? readJson('scaling-results.json') : undefined;
   const ruleTime = existsSync(at('rule-time-results.json')) ? readJson('rule-time-results.json') : undefined;
-  writeFileSync(at('RESULTS.md'), `${resultsMarkdown(summary, findings, perf, readVerdicts(), scaling, ruleTime)}\n`);
+  const codemod = existsSync(at('codemod-results.json')) ? readJson('codemod-results.json') : undefined;
+  const codemodVerdicts = readVerdicts('codemod-verdicts.json');
+  writeFileSync(at('RESULTS.md'), `${resultsMarkdown(summary, findings, perf, readVerdicts(), scaling, ruleTime, codemod, codemodVerdicts)}\n`);
   console.log(`\nwrote bench/RESULTS.md (${findings.length} reports, ${summary.totals.crashes} rule crashes)`);
   if (status !== 0) {
     console.error('corpus-report.mjs failed: the rule crashed on some corpus file (see RESULTS.md, "Rule crashes")');
