@@ -1,7 +1,7 @@
 // Reports listener registrations that run once per request (or per tick, per reconnect) on an emitter that
 // outlives that run, with no removal or registry guard to pair them. The detector lives in src/analysis.
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { analyzeFile, INDEXED_NODE_TYPES, type DetectorOptions, type FindingKind, type SuggestionId } from '../src/analysis/index.js';
+import { analyzeFile, INDEXED_NODE_TYPES, mayRegisterText, type DetectorOptions, type FindingKind, type SuggestionId } from '../src/analysis/index.js';
 import { createRule } from './utils/create-rule.js';
 
 type Options = [
@@ -74,6 +74,8 @@ export default createRule<Options, MessageIds>({
     ],
   },
   create(context, [options]) {
+    // Most files of a project never add a listener: a look at the text spares them every listener below.
+    if (!mayRegisterText(context.sourceCode.text)) return {};
     const detectorOptions: DetectorOptions = options;
     // The detector's index is built from ESLint's own traversal instead of a second walk of the file.
     const indexedNodes: TSESTree.Node[] = [];

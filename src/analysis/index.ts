@@ -15,6 +15,7 @@ import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
 export type { AnalysisInput, FileIndex } from './file-index.js';
 export { INDEXED_NODE_TYPES } from './file-index.js';
 export type { Registration } from './registrations.js';
+export { mayRegisterText } from './registrations.js';
 export type { Frame, RepeatReason } from './repeating-contexts.js';
 export type { Lifetime } from './receivers.js';
 export type { Pairing, Problem } from './pairing.js';
