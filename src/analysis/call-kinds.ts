@@ -1,9 +1,10 @@
-// What a call does that decides how often code runs: schedules a timer, defers a callback, sends a request.
+// What a call does that decides how often code runs or how long what it returns lives: schedules a timer, defers a
+// callback, sends a request, hands out a pooled connection.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, memberPath, unwrap } from './ast.js';
+import { calleeName, calleeObject, memberPath, unwrap } from './ast.js';
 import type { FileIndex } from './file-index.js';
 import { resolveModuleCall } from './modules.js';
-import { REQUEST_LIBRARIES, REQUEST_LIBRARY_METHODS } from './vocabulary.js';
+import { POOL_CHECKOUT_METHODS, POOL_NAME, REQUEST_LIBRARIES, REQUEST_LIBRARY_METHODS } from './vocabulary.js';
 
 /** Calls whose function argument runs later, not during the call: timers and scheduling. */
 export function isDeferringCall(call: TSESTree.CallExpression): boolean {
@@ -66,4 +67,13 @@ export function issuesRequest(index: FileIndex, call: TSESTree.CallExpression): 
   }
   if (callee.type === AST_NODE_TYPES.MemberExpression && name === 'request') return `${memberPath(callee.object) ?? '…'}.request`;
   return null;
+}
+
+/** Does this call hand out a pooled connection (`pool.connect()`, `cluster.getConnection()`), one that outlives its user? */
+export function isPoolCheckout(call: TSESTree.CallExpression): boolean {
+  const name = calleeName(call);
+  const object = calleeObject(call);
+  if (name === null || object === null || !POOL_CHECKOUT_METHODS.has(name)) return false;
+  const path = memberPath(object);
+  return path !== null && POOL_NAME.test(path.split('.').pop() ?? '');
 }

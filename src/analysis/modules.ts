@@ -1,7 +1,7 @@
 // Which Node module a name or a call comes from: `import http from 'node:http'`, `require('https').get`,
 // `const { createServer } = require('http')`. Specifiers are kept without the `node:` prefix.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, memberName, staticString, unwrap } from './ast.js';
+import { calleeName, keyName, memberName, staticString, unwrap } from './ast.js';
 import type { FileIndex } from './file-index.js';
 import { CONNECTION_SERVER_MODULES, HTTP_SERVER_MODULES, REQUEST_LIBRARIES } from './vocabulary.js';
 
@@ -91,4 +91,64 @@ function resolveModuleCallUncached(
 function isModuleLevelName(index: FileIndex, identifier: TSESTree.Identifier): boolean {
   const variable = index.variableOf.get(identifier);
   return !variable || variable.defs.length === 0;
+}
+
+/**
+ * The module value an expression denotes, read from the binding's own declaration (so a `require` inside a
+ * function or a CommonJS wrapper scope counts too): `events` -> { module: 'events', name: 'default' },
+ * `EventEmitter` from `import { EventEmitter } from 'node:events'` or `require('events').EventEmitter` ->
+ * { module: 'events', name: 'EventEmitter' }, `events.EventEmitter.defaultMaxListeners` -> name
+ * 'EventEmitter.defaultMaxListeners'. Null for anything that is not a module's export.
+ */
+export function moduleValueOf(index: FileIndex, node: TSESTree.Node, depth = 0): { module: string; name: string } | null {
+  if (depth > 8) return null;
+  const inner = unwrap(node);
+  if (inner.type === AST_NODE_TYPES.Identifier) return moduleOfBinding(index, inner);
+  // `(0, net_1.connect)(...)`: how TypeScript and Babel call an imported function in CommonJS output.
+  if (inner.type === AST_NODE_TYPES.SequenceExpression) return moduleValueOf(index, inner.expressions[inner.expressions.length - 1]!, depth + 1);
+  if (inner.type === AST_NODE_TYPES.CallExpression) {
+    const spec = requiredModule(inner);
+    return spec === null || spec.includes('#') ? null : { module: spec, name: 'default' };
+  }
+  if (inner.type === AST_NODE_TYPES.MemberExpression) {
+    const name = memberName(inner);
+    const base = name === null ? null : moduleValueOf(index, inner.object, depth + 1);
+    if (base === null || name === null) return null;
+    return { module: base.module, name: base.name === 'default' ? name : `${base.name}.${name}` };
+  }
+  return null;
+}
+
+function moduleOfBinding(index: FileIndex, identifier: TSESTree.Identifier): { module: string; name: string } | null {
+  const variable = index.variableOf.get(identifier);
+  const def = variable?.defs[0];
+  if (!def) return null;
+  const split = (spec: string | null | undefined): { module: string; name: string } | null => {
+    if (spec === null || spec === undefined) return null;
+    const hash = spec.indexOf('#');
+    return hash === -1 ? { module: spec, name: 'default' } : { module: spec.slice(0, hash), name: spec.slice(hash + 1) };
+  };
+  if (def.type === 'ImportBinding') {
+    const declaration = def.parent ?? def.node.parent;
+    // `import events = require('events')` (TypeScript)
+    if (def.node.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
+      const reference = def.node.moduleReference;
+      const spec = reference.type === AST_NODE_TYPES.TSExternalModuleReference ? staticString(reference.expression) : null;
+      return spec === null ? null : split(moduleSpecifier(spec));
+    }
+    return declaration?.type === AST_NODE_TYPES.ImportDeclaration ? split(index.imports.get(identifier.name)) : null;
+  }
+  if (def.type !== 'Variable' || def.node.type !== AST_NODE_TYPES.VariableDeclarator) return null;
+  const declarator = def.node;
+  if (declarator.id.type === AST_NODE_TYPES.Identifier) return split(requiredModule(declarator.init));
+  if (declarator.id.type === AST_NODE_TYPES.ObjectPattern && declarator.init) {
+    const base = requiredModule(declarator.init);
+    if (base === null) return null;
+    for (const property of declarator.id.properties) {
+      if (property.type !== AST_NODE_TYPES.Property || unwrap(property.value) !== def.name) continue;
+      const key = keyName(property.key, property.computed);
+      return key === null ? null : split(`${base}#${key}`);
+    }
+  }
+  return null;
 }

@@ -6,17 +6,41 @@ import { bindingKey, definitionOf } from './bindings.js';
 import type { CallGraph } from './call-graph.js';
 import type { FileIndex, FunctionInfo } from './file-index.js';
 import { findRegistryGuard } from './guards.js';
+import { buildLifecycles } from './lifecycles.js';
 import type { Receivers } from './receivers.js';
 import { optionValue, type EventName, type Registration, type Removal } from './registrations.js';
 import type { Frame, RepeatingContexts } from './repeating-contexts.js';
 import { EMITTER_END_EVENTS, REQUEST_END_EVENTS, SOON_FIRING_EVENTS, TEARDOWN_METHODS } from './vocabulary.js';
 
-export type Problem = 'none' | 'once' | 'different-function' | 'only-on-close' | 'too-late' | 'remove-all';
+export type Problem =
+  | 'none'
+  | 'once'
+  | 'different-function'
+  | 'only-on-close'
+  | 'too-late'
+  | 'remove-all'
+  /** Lifecycle contexts (src/analysis/lifecycles.ts): the teardown does not remove it. */
+  | 'not-in-teardown'
+  /** Lifecycle contexts: removed, but in a method that is not the teardown and does not run before it repeats. */
+  | 'outside-teardown'
+  /** Lifecycle contexts: removed in the teardown, but a reconnect runs the code again without the teardown. */
+  | 'only-in-teardown'
+  /** A teardown closes a connection whose 'close' listener reconnects it. */
+  | 'reconnects-after-teardown';
 
 export type Pairing =
   | { readonly kind: 'paired'; readonly evidence: TSESTree.Node }
   | { readonly kind: 'guarded'; readonly evidence: TSESTree.Node }
-  | { readonly kind: 'unpaired'; readonly problem: Problem; readonly evidence: TSESTree.Node | null; readonly closeEvent?: string };
+  | {
+      readonly kind: 'unpaired';
+      readonly problem: Problem;
+      readonly evidence: TSESTree.Node | null;
+      readonly closeEvent?: string;
+      /** More message data for the lifecycle problems: the teardown, the function the removal is in. */
+      readonly data?: Readonly<Record<string, string>>;
+      /** It repeats with a lifecycle (connect, start) whose teardown should remove it: the fix goes there (the teardown codemod). */
+      readonly lifecycle?: boolean;
+    };
 
 export interface PairingFinder {
   pairingOf(registration: Registration, frame: Frame): Pairing;
@@ -187,6 +211,24 @@ export function buildPairingFinder(
     return null;
   };
 
+  /**
+   * `once('ready', onReady); once('close', onClose)` where each handler removes the other (`events.once` does this):
+   * whichever fires first takes the other with it, so the pair leaves nothing behind.
+   */
+  const removeEachOther = (registration: Registration, removal: Removal, key: string): boolean => {
+    const partner = (registrationsByKey.get(key) ?? []).find(
+      (other) => other !== registration && other.once && other.fn === registration.fn && other.handler !== null && isInsideHandler(removal.call, other),
+    );
+    const partnerHandler = partner?.handler ? bindingKey(index, partner.handler) : null;
+    return (
+      partner !== undefined &&
+      partnerHandler !== null &&
+      (removalsByKey.get(key) ?? []).some(
+        (back) => sameEvent(back.event, partner.event) && bindingKey(index, back.handler) === partnerHandler && isInsideHandler(back.call, registration),
+      )
+    );
+  };
+
   const signalAborted = (registration: Registration, frame: Frame): TSESTree.Node | null => {
     const signal = optionValue(registration.options, 'signal');
     if (!signal) return null;
@@ -225,67 +267,78 @@ export function buildPairingFinder(
     return null;
   };
 
+  const lifecycles = buildLifecycles(index, graph, contexts);
+
+  const pairingInRun = (registration: Registration, frame: Frame): Pairing => {
+    const key = bindingKey(index, registration.receiver);
+    if (key !== null) {
+      const guard = findRegistryGuard(index, registration.call, key, frame.node);
+      if (guard) return { kind: 'guarded', evidence: guard.test };
+    }
+    const destroyed = key === null ? null : teardownInRun(key, frame);
+    if (destroyed) return { kind: 'paired', evidence: destroyed };
+    const aborted = signalAborted(registration, frame);
+    if (aborted) return { kind: 'paired', evidence: aborted };
+    if (registration.form === 'finished') {
+      const cleanup = cleanupCalled(registration, frame);
+      if (cleanup) return { kind: 'paired', evidence: cleanup };
+    }
+
+    let problem: Problem = registration.once ? 'once' : 'none';
+    let evidence: TSESTree.Node | null = null;
+    let closeEvent: string | undefined;
+    const handlerKey = registration.handler ? bindingKey(index, registration.handler) : null;
+    const candidates = key === null ? [] : (removalsByKey.get(key) ?? []).filter((removal) => sameEvent(removal.event, registration.event));
+    let sawSameHandler = false;
+    for (const removal of candidates) {
+      const same = handlerKey !== null && handlerKeysOf(removal.handler).has(handlerKey);
+      // `bus.off('event', listeners.get(id))`: a handler that cannot be traced may well be the same one, so
+      // judge the removal by when it runs; only a provably other function is a different-function removal.
+      if (!same && !isUntraceable(removal.handler)) continue;
+      sawSameHandler = true;
+      if (isInsideHandler(removal.call, registration)) {
+        // A listener that removes itself when it fires behaves like once().
+        problem = problem === 'none' ? 'once' : problem;
+        continue;
+      }
+      if (runsBeforeRepeat(removal.call, frame, 0)) return { kind: 'paired', evidence: removal.call };
+      if (registration.once && removeEachOther(registration, removal, key!)) return { kind: 'paired', evidence: removal.call };
+      const endListener = ownEndListener(removal.call, key!);
+      if (endListener) {
+        problem = 'only-on-close';
+        evidence = removal.call;
+        closeEvent = endListener.event.value ?? undefined;
+      } else if (problem !== 'only-on-close') {
+        problem = 'too-late';
+        evidence = removal.call;
+      }
+    }
+    if (registration.once && registration.event.value !== null && SOON_FIRING_EVENTS.has(registration.event.value)) {
+      return { kind: 'paired', evidence: registration.call };
+    }
+    if (!sawSameHandler && candidates.length > 0) {
+      problem = 'different-function';
+      evidence = candidates[0]!.call;
+    }
+    const removeAll = key === null
+      ? undefined
+      : removeAllsByKey.get(key)?.find(
+          (r) => (r.event === null || sameEvent(r.event, registration.event)) && isInside(r.call, frame.node),
+        );
+    if (removeAll && problem !== 'different-function') {
+      problem = 'remove-all';
+      evidence = removeAll.call;
+    }
+    return closeEvent === undefined ? { kind: 'unpaired', problem, evidence } : { kind: 'unpaired', problem, evidence, closeEvent };
+  };
+
   return {
     pairingOf(registration, frame) {
-      const key = bindingKey(index, registration.receiver);
-      if (key !== null) {
-        const guard = findRegistryGuard(index, registration.call, key, frame.node);
-        if (guard) return { kind: 'guarded', evidence: guard.test };
-      }
-      const destroyed = key === null ? null : teardownInRun(key, frame);
-      if (destroyed) return { kind: 'paired', evidence: destroyed };
-      const aborted = signalAborted(registration, frame);
-      if (aborted) return { kind: 'paired', evidence: aborted };
-      if (registration.form === 'finished') {
-        const cleanup = cleanupCalled(registration, frame);
-        if (cleanup) return { kind: 'paired', evidence: cleanup };
-      }
-
-      let problem: Problem = registration.once ? 'once' : 'none';
-      let evidence: TSESTree.Node | null = null;
-      let closeEvent: string | undefined;
+      const pairing = pairingInRun(registration, frame);
+      if (pairing.kind !== 'unpaired') return pairing;
+      // Code a client runs again (connect, a reconnect) is paired by its teardown instead.
       const handlerKey = registration.handler ? bindingKey(index, registration.handler) : null;
-      const candidates = key === null ? [] : (removalsByKey.get(key) ?? []).filter((removal) => sameEvent(removal.event, registration.event));
-      let sawSameHandler = false;
-      for (const removal of candidates) {
-        const same = handlerKey !== null && handlerKeysOf(removal.handler).has(handlerKey);
-        // `bus.off('event', listeners.get(id))`: a handler that cannot be traced may well be the same one, so
-        // judge the removal by when it runs; only a provably other function is a different-function removal.
-        if (!same && !isUntraceable(removal.handler)) continue;
-        sawSameHandler = true;
-        if (isInsideHandler(removal.call, registration)) {
-          // A listener that removes itself when it fires behaves like once().
-          problem = problem === 'none' ? 'once' : problem;
-          continue;
-        }
-        if (runsBeforeRepeat(removal.call, frame, 0)) return { kind: 'paired', evidence: removal.call };
-        const endListener = ownEndListener(removal.call, key!);
-        if (endListener) {
-          problem = 'only-on-close';
-          evidence = removal.call;
-          closeEvent = endListener.event.value ?? undefined;
-        } else if (problem !== 'only-on-close') {
-          problem = 'too-late';
-          evidence = removal.call;
-        }
-      }
-      if (registration.once && registration.event.value !== null && SOON_FIRING_EVENTS.has(registration.event.value)) {
-        return { kind: 'paired', evidence: registration.call };
-      }
-      if (!sawSameHandler && candidates.length > 0) {
-        problem = 'different-function';
-        evidence = candidates[0]!.call;
-      }
-      const removeAll = key === null
-        ? undefined
-        : removeAllsByKey.get(key)?.find(
-            (r) => (r.event === null || sameEvent(r.event, registration.event)) && isInside(r.call, frame.node),
-          );
-      if (removeAll && problem !== 'different-function') {
-        problem = 'remove-all';
-        evidence = removeAll.call;
-      }
-      return closeEvent === undefined ? { kind: 'unpaired', problem, evidence } : { kind: 'unpaired', problem, evidence, closeEvent };
+      return lifecycles.refine(registration, frame, pairing, (removal) => handlerKey !== null && handlerKeysOf(removal.handler).has(handlerKey));
     },
   };
 }

@@ -1,11 +1,13 @@
 // Re-entered paths: functions that run again from their own callbacks after a close, an error or a timer,
-// the shape of a reconnect. Plain recursion and stream pumps (`once('drain', () => this.flush())`) are not.
+// the shape of a reconnect, and lifecycle methods (connect, start) of a class that can be torn down and started
+// again. Plain recursion and stream pumps (`once('drain', () => this.flush())`) are not.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { isFunctionLike } from './ast.js';
 import type { CallGraph } from './call-graph.js';
 import { timerOf } from './call-kinds.js';
-import type { FileIndex, FunctionInfo } from './file-index.js';
+import type { ClassNode, FileIndex, FunctionInfo } from './file-index.js';
 import type { Registration } from './registrations.js';
+import { LIFECYCLE_METHODS, TEARDOWN_COUNTERPARTS, TEARDOWN_LIFECYCLE_METHODS, TEARDOWN_PARAMETER } from './vocabulary.js';
 
 /** Events after which a client connects again: a cycle through their listener is a reconnect path. */
 const RECONNECT_EVENTS: ReadonlySet<string> = new Set(['close', 'end', 'error', 'disconnect', 'exit', 'timeout', 'reconnect']);
@@ -13,11 +15,64 @@ const RECONNECT_EVENTS: ReadonlySet<string> = new Set(['close', 'end', 'error', 
 export interface ReenteredPath {
   /** The function entered again. */
   readonly fn: FunctionInfo;
-  /** The call (or timer, or listener registration) inside the cycle that enters it. */
+  /** The call (or timer, or listener registration) inside the cycle that enters it; for a lifecycle method, its teardown. */
   readonly via: TSESTree.Node;
+  /** How it repeats, for messages. */
+  readonly what: string;
+  /** The functions of the reconnect cycle; null for a lifecycle method entered again by its callers (connect after disconnect). */
+  readonly cycle: readonly FunctionInfo[] | null;
 }
 
+/** The teardown methods of a class (its own or inherited in this file), in the order of TEARDOWN_LIFECYCLE_METHODS. */
+export function teardownsOf(graph: CallGraph, cls: ClassNode): FunctionInfo[] {
+  return TEARDOWN_LIFECYCLE_METHODS.flatMap((name) => graph.methodsOf(cls, name).filter((fn) => !isStatic(fn) && takesNoMessage(fn)));
+}
+
+/** `close()`, `close(callback)`, `disconnect(reason = 'bye')`: a teardown. `close(msg)` sends a protocol message. */
+function takesNoMessage(fn: FunctionInfo): boolean {
+  return fn.node.params.every(
+    (param) =>
+      param.type === AST_NODE_TYPES.AssignmentPattern ||
+      (param.type === AST_NODE_TYPES.Identifier && (param.optional || TEARDOWN_PARAMETER.test(param.name))),
+  );
+}
+
+function isStatic(fn: FunctionInfo): boolean {
+  const member = fn.node.parent;
+  return (member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition) && member.static;
+}
+
+/** Computed once per file: the repeating contexts and the lifecycle analysis both ask. */
+const pathsCache = new WeakMap<FileIndex, ReenteredPath[]>();
+
 export function findReenteredPaths(
+  index: FileIndex,
+  graph: CallGraph,
+  registrationByCall: ReadonlyMap<TSESTree.CallExpression, Registration>,
+): ReenteredPath[] {
+  const cached = pathsCache.get(index);
+  if (cached) return cached;
+  const found = [...findCycles(index, graph, registrationByCall), ...findLifecycleMethods(index, graph)];
+  pathsCache.set(index, found);
+  return found;
+}
+
+/** `connect()` of a class that also has `disconnect()`: whoever disconnects the client may connect it again. */
+function findLifecycleMethods(index: FileIndex, graph: CallGraph): ReenteredPath[] {
+  const found: ReenteredPath[] = [];
+  for (const fn of index.functions) {
+    if (fn.classNode === null || fn.name === null || fn.isConstructor || !LIFECYCLE_METHODS.has(fn.name) || isStatic(fn)) continue;
+    const counterparts = TEARDOWN_COUNTERPARTS.get(fn.name) ?? [];
+    const teardown = teardownsOf(graph, fn.classNode).find((candidate) => counterparts.includes(candidate.name ?? ''));
+    if (!teardown) continue;
+    const member = teardown.node.parent;
+    const via = member.type === AST_NODE_TYPES.MethodDefinition || member.type === AST_NODE_TYPES.PropertyDefinition ? member.key : teardown.node;
+    found.push({ fn, via, what: `${fn.displayName}, which runs again when it is called after ${teardown.displayName}`, cycle: null });
+  }
+  return found;
+}
+
+function findCycles(
   index: FileIndex,
   graph: CallGraph,
   registrationByCall: ReadonlyMap<TSESTree.CallExpression, Registration>,
@@ -111,7 +166,7 @@ export function findReenteredPaths(
       for (const edge of edges.get(from) ?? []) {
         if (edge.via === null || !members.has(edge.to)) continue;
         if (component.length === 1 && edge.to !== from) continue;
-        found.push({ fn: edge.to, via: edge.via });
+        found.push({ fn: edge.to, via: edge.via, what: `${edge.to.displayName}, which is entered again from inside itself`, cycle: component });
       }
     }
   }

@@ -93,6 +93,8 @@ export const LONG_LIVED_MEMBERS: ReadonlyMap<string, string> = new Map([
   ['server', 'the server, which lives as long as the process'],
   ['app', 'the application (req.app, ctx.app), which lives as long as the service'],
 ]);
+/** Names (or the last segment of a member path) that say the value is a socket: `sock`, `conn`, `this._socket`, `tlsSocket`. */
+export const SOCKET_NAME = /(^|\.)(s|sock|socket|conn|tlsSocket|netSocket|rawSocket|_socket)$|Socket$/;
 export const PROCESS_STREAMS: ReadonlySet<string> = new Set(['stdin', 'stdout', 'stderr']);
 
 /** Calls that hand out a pooled (reused) connection: the result outlives the request. */
@@ -122,3 +124,25 @@ export const COMMON_METHOD_NAMES: ReadonlySet<string> = new Set([
   'next', 'resolve', 'reject', 'pipe', 'read', 'start', 'stop', 'run', 'handle', 'update', 'init', 'connect',
   'request', 'json', 'status', 'setHeader', 'getHeader', 'includes', 'indexOf', 'concat', 'sort', 'test',
 ]);
+
+/**
+ * Lifecycle methods: a client or service may run them again on the same object (connect after disconnect, start
+ * after stop), so listeners they add to something that outlives the connection need a removal in the teardown.
+ */
+export const LIFECYCLE_METHODS: ReadonlySet<string> = new Set(['connect', 'reconnect', 'subscribe', 'start']);
+/** Teardown methods, in the order the teardown codemod prefers them when a class has several. */
+export const TEARDOWN_LIFECYCLE_METHODS: readonly string[] = ['disconnect', 'close', 'stop', 'destroy', 'dispose', 'unsubscribe'];
+/**
+ * The teardowns that make each lifecycle method one (a class with `connect()` and `disconnect()` may connect again),
+ * the one its removals go in first. `subscribe()` next to an unrelated `disconnect()` is no lifecycle.
+ */
+export const TEARDOWN_COUNTERPARTS: ReadonlyMap<string, readonly string[]> = new Map([
+  ['connect', ['disconnect', 'close', 'destroy', 'dispose']],
+  ['reconnect', ['disconnect', 'close', 'destroy', 'dispose']],
+  ['subscribe', ['unsubscribe', 'dispose', 'destroy']],
+  ['start', ['stop', 'close', 'destroy', 'dispose']],
+]);
+/** Parameters a teardown may take (`close(callback)`, `disconnect(reason)`); a required other one makes it a message (`close(msg)`). */
+export const TEARDOWN_PARAMETER = /^(cb|callback|done|next|reason|code|err|error|force|options|opts|signal)$/i;
+/** Calls that close a connection object; its 'close' listeners then run (and may reconnect). */
+export const CLOSING_METHODS: ReadonlySet<string> = new Set(['close', 'terminate', 'destroy', 'end', 'disconnect']);
