@@ -6,10 +6,12 @@
 // As a jscodeshift transform: npx jscodeshift -t node_modules/listener-leak/dist/codemods/registry.js src/
 // From the CLI:                npx listener-leak codemod registry src/
 import { extname } from 'node:path';
-import { parseForESLint } from '@typescript-eslint/parser';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import jscodeshift, { type API, type Collection, type FileInfo, type JSCodeshift, type Options } from 'jscodeshift';
+import { isTypeScriptOnly, ParseError, parseFile } from '../src/analysis/parse.js';
 import { mayRegisterText } from '../src/analysis/registrations.js';
+import type { ExternalCaller } from '../src/analysis/index.js';
+import { analyzeProject } from '../src/analysis/project.js';
 import { planTrackers, type TrackerPlan, type TrackerRewrite } from '../src/analysis/trackers.js';
 
 export interface TrackerOutcome {
@@ -33,57 +35,42 @@ export interface RegistryResult {
 export interface RegistryOptions {
   /** Rewrite trackers whose handlers read a per-call value too, keeping the first call's value (stated in a comment). */
   readonly unsafe?: boolean;
+  /**
+   * Calls into this file from repeating code in other files (from analyzeProject over the files of the run), so a
+   * tracker called only from another module is found too. Without them the file is read on its own.
+   */
+  readonly externalCallers?: readonly ExternalCaller[];
 }
 
-/** A file that does not parse: where, and what the parser said. */
-export class CodemodParseError extends Error {
-  constructor(
-    message: string,
-    readonly line: number,
-    readonly column: number,
-  ) {
-    super(message);
-    this.name = 'CodemodParseError';
-  }
-}
+/** A file that does not parse: where, and what the parser said (the detector's ParseError, under the codemod's name). */
+export { ParseError as CodemodParseError } from '../src/analysis/parse.js';
+
+// The recast plumbing below (parser choice, source style, node lookup by position, snippets) is exported for the
+// other transforms (teardown.ts).
 
 /** The tab width recast counts columns with while parsing (its default, made explicit: positions depend on it). */
-const PARSE_TAB_WIDTH = 4;
-const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
-
+export const PARSE_TAB_WIDTH = 4;
 /** jscodeshift's parser for a file: TypeScript by extension, Babel (with JSX and Flow) for everything else. */
-function parserFor(path: string): 'ts' | 'tsx' | 'babel' {
-  const extension = extname(path).toLowerCase();
-  if (extension === '.tsx') return 'tsx';
-  return TS_EXTENSIONS.has(extension) ? 'ts' : 'babel';
+export function parserFor(path: string): 'ts' | 'tsx' | 'babel' {
+  if (extname(path).toLowerCase() === '.tsx') return 'tsx';
+  return isTypeScriptOnly(path) ? 'ts' : 'babel';
 }
 
-function analysisInput(path: string, source: string): Parameters<typeof planTrackers>[0] {
-  const extension = extname(path).toLowerCase();
-  try {
-    const { ast, scopeManager } = parseForESLint(source, {
-      sourceType: extension === '.cjs' || extension === '.cts' ? 'script' : 'module',
-      range: true,
-      loc: true,
-      jsx: !TS_EXTENSIONS.has(extension),
-      filePath: path,
-    });
-    return { ast, scopeManager, text: source };
-  } catch (error) {
-    const located = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
-    if (typeof located.lineNumber === 'number' && typeof located.column === 'number') {
-      throw new CodemodParseError(String(located.message), located.lineNumber, located.column + 1);
-    }
-    throw error;
-  }
+/**
+ * The calls into each file from repeating code in the others, for `externalCallers`: a run over several files
+ * finds a tracker that only another module calls (`HTTPClient` in one file, `ConnectionTracker` in the next).
+ * Every file is parsed for this; files that do not parse are left to rewriteTrackers to report.
+ */
+export function callersAcross(files: readonly { readonly path: string; readonly text: string }[]): ReadonlyMap<string, readonly ExternalCaller[]> {
+  return analyzeProject(files).callers;
 }
 
 /** Rewrites the trackers of one file. Throws CodemodParseError for a file that does not parse. */
 export function rewriteTrackers(path: string, source: string, options: RegistryOptions = {}): RegistryResult {
   if (!mayRegisterText(source)) return { output: null, trackers: [], parsed: false };
-  const input = analysisInput(path, source);
+  const input = parseFile(path, source);
   const parser = parserFor(path);
-  const plans = planTrackers(input, { typescript: parser !== 'babel' });
+  const plans = planTrackers(input, { typescript: parser !== 'babel', ...(options.externalCallers ? { externalCallers: options.externalCallers } : {}) });
   const rewritable = plans.filter((plan) => plan.verdict.kind === 'rewrite' || (plan.verdict.kind === 'freezes' && options.unsafe === true));
   const outcomes = plans.map((plan): TrackerOutcome => {
     const rewritten = rewritable.includes(plan);
@@ -99,7 +86,7 @@ export function rewriteTrackers(path: string, source: string, options: RegistryO
     root = j(source, { tabWidth: PARSE_TAB_WIDTH, useTabs: style.useTabs });
   } catch (error) {
     const located = error as { loc?: { line: number; column: number }; message?: unknown };
-    throw new CodemodParseError(String(located.message), located.loc?.line ?? 1, (located.loc?.column ?? 0) + 1);
+    throw new ParseError(String(located.message), located.loc?.line ?? 1, (located.loc?.column ?? 0) + 1);
   }
   const positions = new Positions(source, PARSE_TAB_WIDTH);
   const builder = new Builder(j, style);
@@ -110,7 +97,7 @@ export function rewriteTrackers(path: string, source: string, options: RegistryO
   return { output: output === source ? null : output, trackers: outcomes, parsed: true };
 }
 
-interface SourceStyle {
+export interface SourceStyle {
   quote: 'single' | 'double';
   tabWidth: number;
   useTabs: boolean;
@@ -118,7 +105,7 @@ interface SourceStyle {
 }
 
 /** Quotes, indentation and line ends as the file writes them, so new code looks like the code around it. */
-function styleOf(source: string): SourceStyle {
+export function styleOf(source: string): SourceStyle {
   const singles = (source.match(/'[^'\n]*'/g) ?? []).length;
   const doubles = (source.match(/"[^"\n]*"/g) ?? []).length;
   const indents = source.match(/^[ \t]+(?=\S)/gm) ?? [];
@@ -135,19 +122,19 @@ function styleOf(source: string): SourceStyle {
 }
 
 /** A node of jscodeshift's (Babel) AST with the offsets Babel records; found by the detector's offsets. */
-interface BabelNode {
+export interface BabelNode {
   type: string;
   loc?: { start: { line: number; column: number }; end: { line: number; column: number } } | null;
   body?: unknown;
   comments?: unknown[] | null;
 }
-const babel = (node: unknown): BabelNode => node as BabelNode;
+export const babel = (node: unknown): BabelNode => node as BabelNode;
 
 /**
  * Recast indents the first statement it inserts into a tab-indented block with the block's tabs plus spaces.
  * Lines the file did not have before get their leading spaces turned into tabs; the file's own lines stay as they are.
  */
-function tabifyNewLines(printed: string, source: string, tabWidth: number): string {
+export function tabifyNewLines(printed: string, source: string, tabWidth: number): string {
   const original = new Set(source.split(/\r?\n/));
   return printed.replace(/^(\t*)( +)(?=\S)(.*)$/gm, (line: string, tabs: string, spaces: string, rest: string) => {
     if (original.has(line.replace(/\r$/, ''))) return line;
@@ -159,7 +146,7 @@ function tabifyNewLines(printed: string, source: string, tabWidth: number): stri
  * Makes statements and class members from source snippets, parsed like the file. Recast reuses a snippet's text
  * as written, so snippets are written in the file's quotes and indentation (given here in two-space steps).
  */
-class Builder {
+export class Builder {
   constructor(
     private readonly j: JSCodeshift,
     private readonly style: SourceStyle,
@@ -195,7 +182,7 @@ class Builder {
  * Where a node of the detector's AST is in jscodeshift's. Recast rewrites Babel's offsets from lines and columns in
  * which a tab counts to the next tab stop, so nodes are matched by line and tab-expanded column, never by offset.
  */
-class Positions {
+export class Positions {
   private readonly lineStarts: number[] = [0];
 
   constructor(
@@ -239,7 +226,7 @@ class Positions {
 }
 
 /** The node of the jscodeshift AST at the range of a node of the detector's AST. */
-function nodeAt(j: JSCodeshift, root: Collection, positions: Positions, range: readonly [number, number], type: string): BabelNode {
+export function nodeAt(j: JSCodeshift, root: Collection, positions: Positions, range: readonly [number, number], type: string): BabelNode {
   const found = root.find(j.Node).filter((path) => {
     const node = babel(path.node);
     return node.type === type && positions.spans(node, range);
@@ -248,7 +235,7 @@ function nodeAt(j: JSCodeshift, root: Collection, positions: Positions, range: r
   return babel(found.paths()[0]!.node);
 }
 
-function listOf(node: BabelNode): BabelNode[] {
+export function listOf(node: BabelNode): BabelNode[] {
   return (node as unknown as { body: BabelNode[] }).body;
 }
 

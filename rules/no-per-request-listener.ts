@@ -2,6 +2,9 @@
 // outlives that run, with no removal or registry guard to pair them. The detector lives in src/analysis.
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { analyzeFile, INDEXED_NODE_TYPES, mayRegisterText, type DetectorOptions, type FindingKind, type SuggestionId } from '../src/analysis/index.js';
+import { resolve } from 'node:path';
+import { analyzeProgram } from '../src/analysis/project.js';
+import { createTypeOracle } from '../src/analysis/types.js';
 import { createRule } from './utils/create-rule.js';
 
 type Options = [
@@ -10,11 +13,14 @@ type Options = [
     setupFunctions?: string[];
     longLivedReceivers?: string[];
     ignoreEvents?: string[];
+    typeChecked?: boolean;
   },
 ];
 type MessageIds = FindingKind | SuggestionId;
 
 const REMEDY = 'Attach it once per emitter with a WeakMap registry (see `listener-leak codemod registry`), or remove it when the request ends.';
+const TEARDOWN_REMEDY =
+  'Keep the listener in a field, remove the previous one before adding it again, and remove it in {{teardown}} (see `listener-leak codemod teardown`).';
 
 export default createRule<Options, MessageIds>({
   name: 'no-per-request-listener',
@@ -36,6 +42,12 @@ export default createRule<Options, MessageIds>({
         "The '{{event}}' listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed at line {{removalLine}}, which does not run before that code runs again. Remove it when the request ends (in a finally block or on the response's 'close'), or attach it once per emitter with a WeakMap registry.",
       removeAllListenersIsNotAFix:
         "removeAllListeners at line {{removalLine}} does not fix the '{{event}}' listener added to {{receiver}} in code that runs {{context}}: it also strips the listeners Node itself keeps on {{receiver}}, so a response cut short never ends. Attach the listener once per emitter with a WeakMap registry instead.",
+      lifecycleListener: `A listener for '{{event}}' is added to {{receiver}} ({{lifetime}}) in code that runs {{context}}, and {{teardown}} does not remove it: each run adds one more, and the last one outlives the client. ${TEARDOWN_REMEDY}`,
+      removedOutsideTeardown: `The '{{event}}' listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed at line {{removalLine}} in {{removalFunction}}, which is not the teardown and does not run before that code runs again; {{teardown}} does not remove it. ${TEARDOWN_REMEDY}`,
+      removedOnlyInTeardown:
+        "The '{{event}}' listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed only in {{teardown}} (line {{removalLine}}), and the reconnect runs that code again without {{teardown}}, so each reconnect adds one more. Remove the previous listener before adding it again (see `listener-leak codemod teardown`).",
+      reconnectsAfterTeardown:
+        "{{teardown}} closes {{object}}, but the '{{event}}' listener added to it at line {{listenerLine}} then runs {{reconnect}} (line {{reconnectLine}}), which creates {{object}} again: the client reconnects after it was told to stop. Set a flag in {{teardown}} (`this.closing = true`) and check it in that listener, or remove the listener before closing.",
       guardWithWeakSet: "Add the '{{event}}' listener once per emitter: guard it with the module-level WeakSet {{setName}}.",
       removeWhenRequestEnds: "Remove the listener when {{endEmitter}} emits 'close' at the end of the request.",
     },
@@ -69,6 +81,11 @@ export default createRule<Options, MessageIds>({
             uniqueItems: true,
             description: 'Event names never reported.',
           },
+          typeChecked: {
+            description:
+              'Use type information (set by the recommended-type-checked config; needs parserOptions.projectService): receivers are classified by their types, registrations on non-emitters are dropped, and calls are followed into other files of the program.',
+            type: 'boolean',
+          },
         },
       },
     ],
@@ -76,7 +93,8 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     // Most files of a project never add a listener: a look at the text spares them every listener below.
     if (!mayRegisterText(context.sourceCode.text)) return {};
-    const detectorOptions: DetectorOptions = options;
+    const { typeChecked = false, ...detectorOptions } = options;
+    const typed = typeChecked ? typedAnalysis(context, detectorOptions) : null;
     // The detector's index is built from ESLint's own traversal instead of a second walk of the file.
     const indexedNodes: TSESTree.Node[] = [];
     const collect = (node: TSESTree.Node): void => {
@@ -89,8 +107,8 @@ export default createRule<Options, MessageIds>({
       'Program:exit'(program) {
         const { sourceCode } = context;
         const { findings } = analyzeFile(
-          { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text, indexedNodes },
-          detectorOptions,
+          { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text, indexedNodes, ...(typed ? { types: typed.types } : {}) },
+          typed ? { ...detectorOptions, externalCallers: typed.externalCallers } : detectorOptions,
         );
         for (const finding of findings) {
           context.report({
@@ -110,3 +128,21 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
+
+/**
+ * The type-checked mode: TypeScript's view of receivers, and the calls into this file from repeating code in the
+ * rest of the program. Without type information it stops with what to configure, never silently running untyped.
+ */
+function typedAnalysis(context: Readonly<TSESLint.RuleContext<MessageIds, Options>>, options: DetectorOptions) {
+  const services = context.sourceCode.parserServices;
+  if (!services?.program || !services.esTreeNodeToTSNodeMap) {
+    throw new Error(
+      `listener-leak/no-per-request-listener: the option typeChecked (set by configs['recommended-type-checked']) needs type information, and ${context.filename} was parsed without it. ` +
+        "Use typescript-eslint's parser with languageOptions.parserOptions.projectService: true (and tsconfigRootDir), or use configs.recommended.",
+    );
+  }
+  const map = services.esTreeNodeToTSNodeMap;
+  const types = createTypeOracle(services.program, (node) => map.get(node as never));
+  const externalCallers = analyzeProgram(services.program, options).callers.get(resolve(context.filename)) ?? [];
+  return { types, externalCallers };
+}

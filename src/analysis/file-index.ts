@@ -13,6 +13,7 @@ import {
 } from './ast.js';
 import { definitionOf } from './bindings.js';
 import { moduleSpecifier, requiredModule, resolveModuleCall } from './modules.js';
+import type { TypeOracle } from './types.js';
 import { matchRegistration, matchRemoval, matchRemoveAll, type EventName, type Registration, type Removal, type RemoveAll } from './registrations.js';
 
 /** The parts of a scope manager (eslint-scope or @typescript-eslint/scope-manager) the analysis reads. */
@@ -60,6 +61,8 @@ export interface AnalysisInput {
    * rule gets them from ESLint's own traversal); without them the index walks the AST itself.
    */
   indexedNodes?: readonly TSESTree.Node[];
+  /** What TypeScript knows about receivers (the type-checked config); the analysis runs the same without it. */
+  types?: TypeOracle;
 }
 
 /** The node types the index reads; every other node is only passed through. */

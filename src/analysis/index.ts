@@ -2,21 +2,22 @@
 // findings with their evidence. Rules, codemods and the scan command all read these findings.
 import type { TSESTree } from '@typescript-eslint/utils';
 import { describeNode, line } from './ast.js';
-import { buildCallGraph } from './call-graph.js';
+import { buildCallGraph, type CallGraph } from './call-graph.js';
 import { buildFileIndex, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
 import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './fixes.js';
+import { findReconnectsAfterTeardown } from './teardown-reconnects.js';
 import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
-import { buildReceivers, type Lifetime } from './receivers.js';
+import { buildReceivers, type Lifetime, type Receivers } from './receivers.js';
 import { mayRegister, type Registration } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
-import { buildRepeatingContexts, type Frame, type RepeatingContexts } from './repeating-contexts.js';
+import { buildRepeatingContexts, type ExternalCaller, type Frame, type RepeatingContexts } from './repeating-contexts.js';
 import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
 
 export type { AnalysisInput, FileIndex } from './file-index.js';
 export { INDEXED_NODE_TYPES } from './file-index.js';
 export type { Registration } from './registrations.js';
 export { mayRegisterText } from './registrations.js';
-export type { Frame, RepeatReason } from './repeating-contexts.js';
+export type { ChainStep, ExternalCaller, Frame, RepeatReason } from './repeating-contexts.js';
 export type { Lifetime } from './receivers.js';
 export type { Pairing, Problem } from './pairing.js';
 export type { FixSuggestion, TextEdit, SuggestionId } from './fixes.js';
@@ -30,6 +31,8 @@ export interface DetectorOptions {
   readonly longLivedReceivers?: readonly string[];
   /** Events never reported. */
   readonly ignoreEvents?: readonly string[];
+  /** Calls into this file from repeating code in other files (set by the project analysis, not by users). */
+  readonly externalCallers?: readonly ExternalCaller[];
 }
 
 export type FindingKind =
@@ -38,7 +41,12 @@ export type FindingKind =
   | 'removedWithDifferentFunction'
   | 'removedOnlyOnClose'
   | 'removedTooLate'
-  | 'removeAllListenersIsNotAFix';
+  | 'removeAllListenersIsNotAFix'
+  // Lifecycles (src/analysis/lifecycles.ts): connect/start run again on the same client.
+  | 'lifecycleListener'
+  | 'removedOutsideTeardown'
+  | 'removedOnlyInTeardown'
+  | 'reconnectsAfterTeardown';
 
 export interface Finding {
   readonly kind: FindingKind;
@@ -60,6 +68,8 @@ export interface FileAnalysis {
   /** The tables the findings were read from, for the questions asked after them (the codemod's tracker plans). */
   readonly index: FileIndex | null;
   readonly contexts: RepeatingContexts | null;
+  readonly graph: CallGraph | null;
+  readonly receivers: Receivers | null;
 }
 
 const KIND_OF_PROBLEM: Record<Problem, FindingKind> = {
@@ -69,42 +79,55 @@ const KIND_OF_PROBLEM: Record<Problem, FindingKind> = {
   'only-on-close': 'removedOnlyOnClose',
   'too-late': 'removedTooLate',
   'remove-all': 'removeAllListenersIsNotAFix',
+  'not-in-teardown': 'lifecycleListener',
+  'outside-teardown': 'removedOutsideTeardown',
+  'only-in-teardown': 'removedOnlyInTeardown',
+  'reconnects-after-teardown': 'reconnectsAfterTeardown',
 };
 
 const cache = new WeakMap<TSESTree.Program, Map<string, FileAnalysis>>();
 
-/** Analyses a parsed file; the result is cached per AST and options, so every rule shares one run. */
-export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {}): FileAnalysis {
-  const optionsKey = JSON.stringify(options);
+/**
+ * Analyses a parsed file; the result is cached per AST and options, so every rule shares one run. A file with no
+ * registration is skipped early unless `everyFile` (the project analysis needs the calls of every file).
+ */
+export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {}, everyFile = false): FileAnalysis {
+  const optionsKey = `${everyFile ? 'all' : 'some'}${JSON.stringify(options)}`;
   let perProgram = cache.get(input.ast);
   if (!perProgram) cache.set(input.ast, (perProgram = new Map<string, FileAnalysis>()));
   const cached = perProgram.get(optionsKey);
   if (cached) return cached;
-  const result = runAnalysis(input, options);
+  const result = runAnalysis(input, options, everyFile);
   perProgram.set(optionsKey, result);
   return result;
 }
 
 const NO_FINDINGS: readonly Finding[] = [];
 
-function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalysis {
+function runAnalysis(input: AnalysisInput, options: DetectorOptions, everyFile: boolean): FileAnalysis {
   const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
-  if (!indexedNodes.some(mayRegister)) return { findings: NO_FINDINGS, index: null, contexts: null };
+  if (!everyFile && !indexedNodes.some(mayRegister)) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
   const index = buildFileIndex({ ...input, indexedNodes });
-  if (index.registrations.length === 0) return { findings: NO_FINDINGS, index, contexts: null };
+  if (!everyFile && index.registrations.length === 0) return { findings: NO_FINDINGS, index, contexts: null, graph: null, receivers: null };
   const findings: Finding[] = [];
 
   const graph = buildCallGraph(index);
   const contexts = buildRepeatingContexts(index, graph, {
     perRequestFunctions: new Set(options.perRequestFunctions ?? []),
+    externalCallers: options.externalCallers ?? [],
     setupFunctions: new Set([...DEFAULT_SETUP_FUNCTIONS, ...(options.setupFunctions ?? [])]),
   });
-  const receivers = buildReceivers(index, graph, contexts, { longLivedReceivers: new Set(options.longLivedReceivers ?? []) });
+  const receivers = buildReceivers(index, graph, contexts, {
+    longLivedReceivers: new Set(options.longLivedReceivers ?? []),
+    externalCallers: options.externalCallers ?? [],
+  });
   const pairing = buildPairingFinder(index, graph, contexts, receivers);
   const ignored = new Set(options.ignoreEvents ?? []);
 
   for (const registration of index.registrations) {
     if (registration.event.value !== null && ignored.has(registration.event.value)) continue;
+    // With types: `router.on('/path', ...)` on something that is no emitter is no registration.
+    if (input.types?.receiverType(registration.receiver) === 'non-emitter') continue;
     const frame = contexts.frameOf(registration.call);
     if (!frame) continue;
     const lifetime = receivers.lifetimeOf(registration.receiver, frame, registration.call);
@@ -113,7 +136,8 @@ function runAnalysis(input: AnalysisInput, options: DetectorOptions): FileAnalys
     if (paired.kind !== 'unpaired') continue;
     findings.push(makeFinding(index, registration, frame, lifetime, paired));
   }
-  return { findings, index, contexts };
+  findings.push(...findReconnectsAfterTeardown(index, graph, contexts));
+  return { findings, index, contexts, graph, receivers };
 }
 
 function makeFinding(
@@ -132,15 +156,18 @@ function makeFinding(
     context: `${repeat.often}: ${repeat.detail}`,
     removalLine: paired.evidence ? String(line(paired.evidence)) : '',
     closeEvent: paired.closeEvent ?? '',
+    ...paired.data,
   };
   const evidence = [
     { line: repeat.line, what: `repeats ${repeat.often}` },
     { line: line(lifetime.evidence), what: `${receiver} is ${lifetime.what}` },
     ...(paired.evidence ? [{ line: line(paired.evidence), what: 'the removal that does not pair' }] : []),
   ];
-  const suggestions = [guardWithWeakSet(index, registration, frame), removeWhenRequestEnds(index, registration, frame)].filter(
-    (s): s is FixSuggestion => s !== null,
-  );
+  // A lifecycle's fix is a removal in its teardown (the teardown codemod): a WeakSet guard on a shared emitter would
+  // leave every later instance without its listener.
+  const suggestions = paired.lifecycle === true
+    ? []
+    : [guardWithWeakSet(index, registration, frame), removeWhenRequestEnds(index, registration, frame)].filter((s): s is FixSuggestion => s !== null);
   return {
     kind: KIND_OF_PROBLEM[paired.problem],
     registration,

@@ -5,8 +5,9 @@ import { calleeName, calleeObject, describeNode, isInside, line, memberName, mem
 import { assignmentsOf, definitionOf } from './bindings.js';
 import type { CallGraph } from './call-graph.js';
 import type { ClassNode, FileIndex } from './file-index.js';
+import type { ReceiverType } from './types.js';
 import { issuesRequest } from './call-kinds.js';
-import type { Frame, RepeatingContexts } from './repeating-contexts.js';
+import { isExternalTarget, type ExternalCaller, type Frame, type RepeatingContexts } from './repeating-contexts.js';
 import { LONG_LIVED_MEMBERS, PER_REQUEST_NAMES, POOL_CHECKOUT_METHODS, POOL_NAME, PROCESS_STREAMS } from './vocabulary.js';
 
 export type Lifetime =
@@ -22,9 +23,20 @@ export interface Receivers {
 export interface ReceiverOptions {
   /** Names or member paths that are always long-lived (`bus`, `this.events`). */
   readonly longLivedReceivers: ReadonlySet<string>;
+  readonly externalCallers?: readonly ExternalCaller[];
 }
 
 const UNKNOWN: Lifetime = { kind: 'unknown' };
+/** Lifetimes by type, for receivers the rest of the analysis cannot place (the type-checked config only). */
+const TYPE_LIFETIMES: ReadonlyMap<ReceiverType, { longLived: boolean; what: string }> = new Map([
+  ['socket', { longLived: true, what: 'a socket (by its type), which a keep-alive agent or pool hands out again' }],
+  ['agent', { longLived: true, what: 'an http.Agent (by its type), shared by every request' }],
+  ['server', { longLived: true, what: 'a server (by its type), which lives as long as the service' }],
+  ['process', { longLived: true, what: 'process (by its type), which lives as long as the service' }],
+  ['incoming-message', { longLived: false, what: 'an IncomingMessage (by its type), an object of one request' }],
+  ['server-response', { longLived: false, what: 'a ServerResponse (by its type), an object of one request' }],
+  ['client-request', { longLived: false, what: 'a ClientRequest (by its type), an object of one request' }],
+]);
 const MAX_DEPTH = 6;
 const GETTER_NAME = /^(get|find|lookup|current|shared|instance)/i;
 
@@ -74,8 +86,13 @@ export function buildReceivers(
     return path !== null && POOL_NAME.test(path.split('.').pop() ?? '');
   };
 
-  const freshWriteIn = (writes: readonly TSESTree.Node[], frame: Frame, at: TSESTree.Node): TSESTree.Node | null =>
-    writes.find((write) => isInside(write, frame.node) && write.range[1] <= at.range[0] && createsValue(write)) ?? null;
+  const freshWriteIn = (writes: readonly TSESTree.Node[], frame: Frame, at: TSESTree.Node, hops = 0): TSESTree.Node | null => {
+    const own = writes.find((write) => isInside(write, frame.node) && write.range[1] <= at.range[0] && createsValue(write));
+    if (own || hops > 1 || frame.reason.kind !== 'called-from') return own ?? null;
+    // `connect() { this.ws = new WebSocket(url); this.bindEvents(); }`: made anew by the caller before the call.
+    const callerFrame = contexts.frameOf(frame.reason.node);
+    return callerFrame && callerFrame.node !== frame.node ? freshWriteIn(writes, callerFrame, frame.reason.node, hops + 1) : null;
+  };
 
   /** The repeating frame around a node, or else its own function taken as one run. */
   const frameAround = (node: TSESTree.Node): Frame | null => {
@@ -173,6 +190,14 @@ export function buildReceivers(
       if (member) return member;
     }
     const reason = fn ? contexts.reasonOf(fn) : null;
+    // A caller in another file passes something that outlives its run (the project analysis found it).
+    const passedIn = fn
+      ? options.externalCallers
+          ?.filter((caller) => isExternalTarget(fn, caller))
+          .flatMap((caller) => caller.longLivedArguments)
+          .find((argument) => argument.index === parameterIndex)
+      : undefined;
+    if (passedIn) return longLived(passedIn.what, nameNode);
     if (fn && reason) {
       if (reason.kind === 'socket-callback' && parameterIndex === 0) {
         return longLived(`the '${reason.event ?? 'socket'}' event's socket, a keep-alive socket reused across requests`, reason.node);
@@ -253,7 +278,19 @@ export function buildReceivers(
 
   const describeOwner = (object: TSESTree.Node): string => memberPath(rootOf(object)) ?? 'an object';
 
+  /** With types, what the name and the data flow could not tell: a `Socket` parameter is a socket, whatever its name. */
+  const byType = (receiver: TSESTree.Node): Lifetime => {
+    const type = index.input.types?.receiverType(receiver) ?? null;
+    if (type === null) return UNKNOWN;
+    const what = TYPE_LIFETIMES.get(type);
+    if (what === undefined) return UNKNOWN;
+    return what.longLived ? longLived(what.what, receiver) : perRequest(what.what, receiver);
+  };
+
   return {
-    lifetimeOf: (receiver, frame, at) => classify(receiver, frame, at, 0),
+    lifetimeOf: (receiver, frame, at) => {
+      const lifetime = classify(receiver, frame, at, 0);
+      return lifetime.kind === 'unknown' ? byType(receiver) : lifetime;
+    },
   };
 }

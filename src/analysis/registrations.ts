@@ -4,7 +4,7 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { calleeName, calleeObject, isFunctionLike, memberPath, staticString, unwrap } from './ast.js';
 import type { FunctionInfo } from './file-index.js';
 import { moduleSpecifier } from './modules.js';
-import { REGISTRATION_METHODS, REMOVAL_METHODS } from './vocabulary.js';
+import { REGISTRATION_METHODS, REMOVAL_METHODS, SOCKET_NAME } from './vocabulary.js';
 
 export type RegistrationForm = 'method' | 'setTimeout' | 'connect' | 'finished' | 'events.once' | 'events.on';
 
@@ -52,7 +52,6 @@ export interface ModuleFunctionResolver {
 }
 
 const TIMER_NAMESPACES = new Set(['globalThis', 'global', 'window', 'self', 'timers']);
-const SOCKET_NAME = /(^|\.)(s|sock|socket|conn|tlsSocket|netSocket|rawSocket|_socket)$|Socket$/;
 
 export function eventName(node: TSESTree.Node | undefined): EventName {
   if (!node) return { value: null, text: '?' };

@@ -8,7 +8,11 @@ export function describeRepeat(reason: RepeatReason): { often: string; detail: s
   let seedReason = root;
   while (seedReason.kind === 'called-from' && seedReason.via) seedReason = skipInherited(seedReason.via);
   const often =
-    seedReason.kind === 'recurring-event' && seedReason.event ? `on every '${seedReason.event}' event` : OFTEN[seedReason.kind];
+    seedReason.kind === 'recurring-event' && seedReason.event
+      ? `on every '${seedReason.event}' event`
+      : seedReason.kind === 'external' && seedReason.external
+        ? seedReason.external.often
+        : OFTEN[seedReason.kind];
   return { often, detail: chain(root, 0), line: line(root.node) };
 }
 
@@ -36,6 +40,7 @@ const OFTEN: Record<RepeatKind, string> = {
   'socket-callback': 'once per request',
   'issues-request': 'once per request',
   configured: 'once per request',
+  external: 'once per request',
   interval: 'on every timer tick',
   'recurring-event': 'on every event',
   reentered: 'every time it is re-entered (e.g. on every reconnect)',

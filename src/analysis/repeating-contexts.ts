@@ -40,6 +40,7 @@ export type RepeatKind =
   | 'issues-request'
   | 'called-from'
   | 'configured'
+  | 'external'
   | 'inherited'
   | 'loop';
 
@@ -53,6 +54,33 @@ export interface RepeatReason {
   readonly via: RepeatReason | null;
   /** For seeds on event listeners: the event, so parameters can be read (`'socket'` passes the socket). */
   readonly event?: string;
+  /** For `external`: the caller in another file that runs repeatedly, and how often. */
+  readonly external?: ExternalCaller;
+}
+
+/** A step of the chain of calls that makes code repeat, across files: `HTTPClient.request (src/http-client.ts:41)`. */
+export interface ChainStep {
+  readonly name: string;
+  readonly path: string;
+  readonly line: number;
+  readonly column: number;
+}
+
+/**
+ * A call into this file from repeating code in another file, found by the project analysis (src/analysis/project.ts):
+ * the function it reaches, how often the caller runs, and which arguments outlive the caller's run.
+ */
+export interface ExternalCaller {
+  /** The function called: its name, and for a method its class's name. */
+  readonly target: { readonly name: string; readonly className: string | null };
+  /** How the caller reads in a message: `HTTPClient.request (src/http-client.ts:41)`. */
+  readonly what: string;
+  /** How often the caller runs: `once per request`. */
+  readonly often: string;
+  /** The calls from the seed to the call site, the last one being the call into this file. */
+  readonly chain: readonly ChainStep[];
+  /** Arguments (by parameter index) that outlive the caller's run, with what they are. */
+  readonly longLivedArguments: readonly { readonly index: number; readonly what: string }[];
 }
 
 /** The run that repeats around a registration: a function (with its repeating ancestors) or a loop. */
@@ -69,6 +97,7 @@ export interface RepeatingContexts {
 
 export interface RepeatOptions {
   readonly perRequestFunctions: ReadonlySet<string>;
+  readonly externalCallers?: readonly ExternalCaller[];
   readonly setupFunctions: ReadonlySet<string>;
 }
 
@@ -77,7 +106,7 @@ const CLIENT_REQUEST_CALLS: ReadonlySet<string> = new Set(['request', 'get']);
 
 /** Kinds that run as often as their enclosing run, so the frame widens to the enclosing repeating function. */
 const WIDENING: ReadonlySet<RepeatKind> = new Set([
-  'inherited', 'client-callback', 'socket-callback', 'issues-request', 'server-handler', 'route-handler', 'called-from', 'configured',
+  'inherited', 'client-callback', 'socket-callback', 'issues-request', 'server-handler', 'route-handler', 'called-from', 'configured', 'external',
 ]);
 
 const CLIENT_REQUEST_NAME = /^(req|request|clientRequest|proxyReq|upstream|outgoing|creq)$/i;
@@ -302,6 +331,12 @@ export function buildRepeatingContexts(
         }
       }
     }
+    const external = options.externalCallers?.find((caller) => isExternalTarget(fn, caller));
+    if (external) seeds.push([fn, { kind: 'external', what: `${fn.displayName}, called from ${external.what}`, node: fn.node, via: null, external }]);
+    // With types: a function that takes a ServerResponse handles a request, whatever calls it.
+    const types = index.input.types;
+    const response = types ? fn.node.params.find((param) => types.receiverType(param) === 'server-response') : undefined;
+    if (response) seeds.push([fn, { kind: 'server-handler', what: `${fn.displayName}, a request handler (it takes a ServerResponse)`, node: response, via: null }]);
     if (fn.name !== null && options.perRequestFunctions.has(fn.name)) {
       seeds.push([fn, { kind: 'configured', what: `${fn.displayName}, configured as a per-request function`, node: fn.node, via: null }]);
     }
@@ -326,9 +361,10 @@ export function buildRepeatingContexts(
     }
   }
 
-  // Re-entered paths: a function reached again from its own callbacks after a close or a timer (reconnect).
-  for (const { fn, via } of findReenteredPaths(index, graph, registrationByCall)) {
-    seeds.push([fn, { kind: 'reentered', what: `${fn.displayName}, which is entered again from inside itself`, node: via, via: null }]);
+  // Re-entered paths: a function reached again from its own callbacks after a close or a timer (reconnect), or a
+  // lifecycle method (connect, start) of a class with a teardown, run again after it.
+  for (const { fn, via, what } of findReenteredPaths(index, graph, registrationByCall)) {
+    seeds.push([fn, { kind: 'reentered', what, node: via, via: null }]);
   }
 
   // Propagate: seeds first (own reasons win), then nested functions and callees, breadth first.
@@ -440,4 +476,28 @@ function isUnboundedLoop(loop: TSESTree.Node): boolean {
     default:
       return false;
   }
+}
+
+/** Is fn the function an external caller reaches: same name, and for a method the same class? */
+export function isExternalTarget(fn: FunctionInfo, caller: ExternalCaller): boolean {
+  if (fn.isConstructor) return false;
+  const { name, className } = caller.target;
+  if (name === DEFAULT_EXPORT) return fn.node.parent.type === AST_NODE_TYPES.ExportDefaultDeclaration || isModuleExportsValue(fn.node);
+  // `module.exports = function watchSocket(...)` is named by its own name, not by the assignment.
+  const named = fn.name === name || (fn.node.type !== AST_NODE_TYPES.ArrowFunctionExpression && fn.node.id?.name === name);
+  if (!named) return false;
+  return className === null ? fn.classNode === null : fn.classNode?.id?.name === className;
+}
+
+/** The target name of an anonymous default export (`export default function (socket) {...}`). */
+export const DEFAULT_EXPORT = '*default*';
+
+function isModuleExportsValue(node: TSESTree.Node): boolean {
+  const parent = node.parent;
+  return (
+    parent?.type === AST_NODE_TYPES.AssignmentExpression &&
+    parent.right === node &&
+    parent.left.type === AST_NODE_TYPES.MemberExpression &&
+    memberPath(parent.left) === 'module.exports'
+  );
 }

@@ -97,6 +97,8 @@ export function planTrackers(input: AnalysisInput, options: TrackerPlanOptions =
 
   const groups = new Map<TSESTree.Node, { fn: FunctionInfo | null; emitter: ScopeVariable | null; findings: Finding[]; stray: Finding | null }>();
   for (const finding of analysis.findings) {
+    // A teardown that makes the client reconnect is no tracker's doing (the teardown codemod lists it).
+    if (finding.kind === 'reconnectsAfterTeardown') continue;
     const target = emitterParameter(index, finding);
     const fn = target ? index.functionByNode.get(target.fn) ?? null : index.enclosingFunction(finding.node);
     const key: TSESTree.Node = fn?.node ?? finding.frame.node;

@@ -1,12 +1,13 @@
 // The detector runs outside ESLint too (the codemod and the scan command parse files themselves): from a bare
 // parse, with no parent links and no pre-collected nodes, it must find exactly what the rule reports.
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { parseForESLint } from '@typescript-eslint/parser';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../rules/index.js';
 import { analyzeFile } from '../../src/analysis/index.js';
+import { analyzeProject } from '../../src/analysis/project.js';
 
 const exampleDir = join(import.meta.dirname, '..', '..', 'examples', 'rpc-service', 'src');
 const files = readdirSync(exampleDir).filter((file) => file.endsWith('.js'));
@@ -24,10 +25,9 @@ describe('analyzeFile without ESLint', () => {
     expect(standalone).toEqual(viaEslint);
   });
 
-  it('reports the seed tracker in the example', () => {
-    const text = readFileSync(join(exampleDir, 'rpc-connection-manager.js'), 'utf8');
-    const { ast, scopeManager } = parseForESLint(text, { sourceType: 'module', range: true, loc: true });
-    const events = analyzeFile({ ast, scopeManager, text }).findings.map((f) => f.registration.event.text);
-    expect(events).toEqual(['close', 'error', 'data']);
+  it('reports the seed tracker in the example, across its files', () => {
+    const project = files.map((file) => ({ path: join(exampleDir, file), text: readFileSync(join(exampleDir, file), 'utf8') }));
+    const found = analyzeProject(project, { root: exampleDir }).findings.map((f) => `${relative(exampleDir, f.path)}:${String(f.finding.node.loc.start.line)} ${f.finding.registration.event.text}`);
+    expect(found).toEqual(['connection-tracker.js:27 close', 'connection-tracker.js:31 error', 'connection-tracker.js:35 data', 'websocket-client.js:40 SIGINT']);
   });
 });

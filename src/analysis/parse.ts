@@ -1,0 +1,44 @@
+// Parsing outside ESLint (the codemods and the project analysis): typescript-estree with its scope manager,
+// TypeScript or JavaScript (with JSX) by extension. A file that does not parse throws a located ParseError.
+import { extname } from 'node:path';
+import { parseForESLint } from '@typescript-eslint/parser';
+import type { AnalysisInput } from './file-index.js';
+
+/** A file that does not parse: where, and what the parser said. */
+export class ParseError extends Error {
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+    this.name = 'ParseError';
+  }
+}
+
+const TS_EXTENSIONS: ReadonlySet<string> = new Set(['.ts', '.mts', '.cts']);
+
+export function isTypeScriptOnly(path: string): boolean {
+  return TS_EXTENSIONS.has(extname(path).toLowerCase());
+}
+
+/** Parses a file for the detector. Throws ParseError (1-based line and column) for a file that does not parse. */
+export function parseFile(path: string, text: string): AnalysisInput {
+  const extension = extname(path).toLowerCase();
+  try {
+    const { ast, scopeManager } = parseForESLint(text, {
+      sourceType: extension === '.cjs' || extension === '.cts' ? 'script' : 'module',
+      range: true,
+      loc: true,
+      jsx: !TS_EXTENSIONS.has(extension),
+      filePath: path,
+    });
+    return { ast, scopeManager, text };
+  } catch (error) {
+    const located = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
+    if (typeof located.lineNumber === 'number' && typeof located.column === 'number') {
+      throw new ParseError(String(located.message), located.lineNumber, located.column + 1);
+    }
+    throw error;
+  }
+}

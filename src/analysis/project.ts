@@ -1,0 +1,520 @@
+// The detector over a whole project: a call from repeating code in one file to a function or method declared in
+// another (imported, re-exported, a class instance held in a field or injected through a constructor) makes that
+// function repeat too, with the caller's long-lived arguments. Each file is analysed with the calls into it
+// (`externalCallers`) until nothing new is found; the per-file analysis is cached by its inputs, so a file is
+// analysed again only when the calls into it change.
+import { dirname, extname, join, relative, resolve } from 'node:path';
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
+import ts from 'typescript';
+import { calleeName, describeNode, line, memberName, memberPath, rootOf, unwrap } from './ast.js';
+import { definitionOf } from './bindings.js';
+import type { AnalysisInput, FileIndex } from './file-index.js';
+import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } from './index.js';
+import { moduleSpecifier, requiredModule } from './modules.js';
+import { ParseError, parseFile } from './parse.js';
+import { describeRepeat } from './repeat-description.js';
+import { DEFAULT_EXPORT, type ChainStep, type ExternalCaller, type RepeatReason } from './repeating-contexts.js';
+
+export interface ProjectFile {
+  /** Absolute path. */
+  readonly path: string;
+  readonly text: string;
+}
+
+export interface ProjectOptions extends Omit<DetectorOptions, 'externalCallers'> {
+  /** Paths in messages are shown relative to this directory (the project root); absolute without it. */
+  readonly root?: string;
+  /**
+   * The project file an import specifier names, from the importing file; null for a package or a file outside the
+   * project. The default resolves relative specifiers (with or without extension, `.js` for `.ts`, `index.*`).
+   */
+  readonly resolveModule?: (specifier: string, fromPath: string) => string | null;
+}
+
+export interface ProjectFinding {
+  readonly path: string;
+  readonly finding: Finding;
+  /** The calls that make the registration repeat, across files, ending at the registration itself. */
+  readonly chain: readonly ChainStep[];
+}
+
+export interface ProjectAnalysis {
+  readonly findings: readonly ProjectFinding[];
+  /** Files that do not parse, located; the rest of the project is still analysed. */
+  readonly errors: readonly { readonly path: string; readonly line: number; readonly column: number; readonly message: string }[];
+  /** Rounds of the cross-file propagation (1 when no call crosses a file). */
+  readonly rounds: number;
+  /** The calls into each file from repeating code elsewhere (by absolute path). */
+  readonly callers: ReadonlyMap<string, readonly ExternalCaller[]>;
+}
+
+/** What an outgoing call reaches in another module: an export, or a method of an exported class. */
+interface OutgoingTarget {
+  readonly specifier: string | null;
+  /** The export (`default` for a default import); null when only the method name is known. */
+  readonly exportName: string | null;
+  /** For a method call on an instance or namespace: the method. */
+  readonly member: string | null;
+}
+
+const MAX_ROUNDS = 8;
+const SOURCE_EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.jsx', '.mjs', '.cjs'];
+
+export function analyzeProject(files: readonly ProjectFile[], options: ProjectOptions = {}): ProjectAnalysis {
+  const byPath = new Map(files.map((file) => [resolve(file.path), file]));
+  const resolveModule = options.resolveModule ?? defaultResolver(byPath);
+  const { root } = options;
+  const detectorOptions: DetectorOptions = {
+    perRequestFunctions: options.perRequestFunctions,
+    setupFunctions: options.setupFunctions,
+    longLivedReceivers: options.longLivedReceivers,
+    ignoreEvents: options.ignoreEvents,
+  };
+  const shown = (path: string): string => (root === undefined ? path : relative(root, path));
+
+  const inputs = new Map<string, AnalysisInput>();
+  const errors: { path: string; line: number; column: number; message: string }[] = [];
+  for (const [path, file] of byPath) {
+    try {
+      inputs.set(path, parsedFile(path, file.text));
+    } catch (error) {
+      if (!(error instanceof ParseError)) throw error;
+      errors.push({ path, line: error.line, column: error.column, message: error.message });
+    }
+  }
+
+  const callers = new Map<string, ExternalCaller[]>();
+  const seen = new Set<string>();
+  const analysisOf = (path: string): FileAnalysis =>
+    analyzeFile(inputs.get(path)!, { ...detectorOptions, externalCallers: callers.get(path) ?? [] }, true);
+  const exports = new ExportResolver(inputs, resolveModule);
+  // A bug of the detector on one file must not stop the project: that file is reported and left out.
+  const failed = new Set<string>();
+  const safely = (path: string): FileAnalysis | null => {
+    if (failed.has(path)) return null;
+    try {
+      return analysisOf(path);
+    } catch (error) {
+      failed.add(path);
+      errors.push({ path, line: 1, column: 1, message: `listener-leak could not analyse this file (a bug, please report it): ${error instanceof Error ? error.message : String(error)}` });
+      return null;
+    }
+  };
+
+  let rounds = 0;
+  for (let changed = true; changed && rounds < MAX_ROUNDS; rounds++) {
+    changed = false;
+    for (const path of inputs.keys()) {
+      const analysis = safely(path);
+      if (!analysis) continue;
+      for (const { targetPath, caller } of outgoingCalls(path, shown(path), analysis, exports)) {
+        const key = `${targetPath}|${caller.target.className ?? ''}.${caller.target.name}|${caller.chain.map((s) => `${s.path}:${s.line}`).join('>')}|${caller.longLivedArguments.map((a) => a.index).join(',')}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const list = callers.get(targetPath) ?? [];
+        callers.set(targetPath, [...list, caller]);
+        changed = true;
+      }
+    }
+  }
+
+  const findings: ProjectFinding[] = [];
+  for (const path of inputs.keys()) {
+    for (const finding of safely(path)?.findings ?? []) findings.push({ path, finding, chain: chainOf(path, finding) });
+  }
+  return { findings, errors, rounds, callers };
+}
+
+/** Parses are kept by path while the text is the same: a project analysed again (an editor's next program) reparses only what changed. */
+const parsed = new Map<string, { text: string; input: AnalysisInput }>();
+function parsedFile(path: string, text: string): AnalysisInput {
+  const known = parsed.get(path);
+  if (known?.text === text) return known.input;
+  const input = parseFile(path, text);
+  parsed.set(path, { text, input });
+  return input;
+}
+
+const byProgram = new WeakMap<ts.Program, ProjectAnalysis>();
+
+/**
+ * The project analysis of a TypeScript program's own files (not declarations, not node_modules), with imports
+ * resolved as the compiler resolves them (path aliases, `.js` for `.ts`). Computed once per program.
+ */
+export function analyzeProgram(program: ts.Program, options: Omit<ProjectOptions, 'resolveModule'> = {}): ProjectAnalysis {
+  const known = byProgram.get(program);
+  if (known) return known;
+  const compilerOptions = program.getCompilerOptions();
+  const files = program
+    .getSourceFiles()
+    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !/[\\/]node_modules[\\/]/.test(file.fileName))
+    .map((file) => ({ path: resolve(file.fileName), text: file.text }));
+  const paths = new Set(files.map((file) => file.path));
+  const resolveModule = (specifier: string, fromPath: string): string | null => {
+    const resolved = ts.resolveModuleName(specifier, fromPath, compilerOptions, ts.sys).resolvedModule?.resolvedFileName;
+    return resolved !== undefined && paths.has(resolve(resolved)) ? resolve(resolved) : null;
+  };
+  const analysis = analyzeProject(files, { root: program.getCurrentDirectory(), ...options, resolveModule });
+  byProgram.set(program, analysis);
+  return analysis;
+}
+
+/** `caller (file:line) -> ... -> tracker (file:line) -> socket.on('close') (file:line)`. */
+function chainOf(path: string, finding: Finding): ChainStep[] {
+  const steps: ChainStep[] = [];
+  const external = seedOf(finding.frame.reason).external;
+  if (external) steps.push(...external.chain);
+  else {
+    const repeat = describeRepeat(finding.frame.reason);
+    steps.push({ name: repeat.detail.replace(/ \(line \d+\)$/, ''), path, line: repeat.line, column: 1 });
+  }
+  const fn = finding.registration.fn;
+  if (fn && !steps.some((step) => step.path === path && step.name === fn.displayName)) {
+    steps.push({ name: fn.displayName, path, line: line(fn.node), column: fn.node.loc.start.column + 1 });
+  }
+  const registration = `${finding.data.receiver ?? ''}.${finding.registration.method}('${finding.registration.event.text}')`;
+  steps.push({ name: registration, path, line: line(finding.node), column: finding.node.loc.start.column + 1 });
+  return steps;
+}
+
+function seedOf(reason: RepeatReason): RepeatReason {
+  let current = reason;
+  while (current.via) current = current.via;
+  return current;
+}
+
+/** Calls from repeating code of one file that reach a function of another project file. */
+function outgoingCalls(path: string, shownPath: string, analysis: FileAnalysis, exports: ExportResolver): { targetPath: string; caller: ExternalCaller }[] {
+  const { index, contexts, graph, receivers } = analysis;
+  if (!index || !contexts || !graph || !receivers) return [];
+  const out: { targetPath: string; caller: ExternalCaller }[] = [];
+  for (const call of index.calls) {
+    const frame = contexts.frameOf(call);
+    if (!frame || graph.calleesOf(call).length > 0) continue;
+    const target = outgoingTarget(index, call);
+    if (!target) continue;
+    const resolved = exports.resolve(path, target);
+    if (!resolved) continue;
+
+    const longLivedArguments: { index: number; what: string }[] = [];
+    call.arguments.forEach((argument, position) => {
+      if (argument.type === AST_NODE_TYPES.SpreadElement) return;
+      const lifetime = receivers.lifetimeOf(argument, frame, call);
+      if (lifetime.kind === 'long-lived') {
+        longLivedArguments.push({ index: position, what: `${lifetime.what}: ${describeNode(index.input.text, argument)}, passed in at ${shownPath}:${String(line(call))}` });
+      }
+    });
+    const callerFn = index.enclosingFunction(call);
+    const seed = seedOf(frame.reason);
+    const seedName = describeRepeat(frame.reason).detail.replace(/ \(line \d+\)$/, '');
+    // An anonymous callback is named by the run it belongs to (`HTTPClient.request`), or by what makes it repeat
+    // (`the request handler of http.createServer`), never "an anonymous function".
+    const named = callerFn?.name != null ? callerFn : frame.fn?.name != null ? frame.fn : null;
+    const seedStep: ChainStep = { name: seedName, path, line: line(seed.node), column: seed.node.loc.start.column + 1 };
+    const chain: ChainStep[] = seed.external ? [...seed.external.chain] : [];
+    if (named) {
+      if (!seed.external && line(seed.node) !== line(call)) chain.push(seedStep);
+      chain.push({ name: named.displayName, path, line: line(call), column: call.loc.start.column + 1 });
+    } else if (!seed.external) chain.push(seedStep);
+    else chain.push({ name: frame.fn?.displayName ?? 'a callback', path, line: line(call), column: call.loc.start.column + 1 });
+    const callerName = named?.displayName ?? seedName;
+    out.push({
+      targetPath: resolved.path,
+      caller: {
+        target: resolved.target,
+        what: `${callerName} (${shownPath}:${String(line(call))})`,
+        often: describeRepeat(frame.reason).often,
+        chain,
+        longLivedArguments,
+      },
+    });
+  }
+  return out;
+}
+
+/** What the callee names: an imported function, a method of an imported class's instance, or a namespace member. */
+function outgoingTarget(index: FileIndex, call: TSESTree.CallExpression): OutgoingTarget | null {
+  const callee = unwrap(call.callee);
+  if (callee.type === AST_NODE_TYPES.Identifier) return importOf(index, callee, null);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+  const member = memberName(callee);
+  if (member === null) return null;
+  const object = unwrap(callee.object);
+  // `tracker.track()` where `tracker` is an import (namespace or default object), or a `new X()` of an imported class.
+  const imported = importedValueOf(index, object, 0);
+  if (imported) return { ...imported, member };
+  // An instance injected from outside (a constructor parameter stored in a field): only the method name is known.
+  if (calleeName(call) !== null && isInjected(index, object)) return { specifier: null, exportName: null, member };
+  return null;
+}
+
+/** The import an identifier names: `import { track } from './t'`, `const { track } = require('./t')`. */
+function importOf(index: FileIndex, identifier: TSESTree.Identifier, member: string | null): OutgoingTarget | null {
+  const definition = definitionOf(index, identifier);
+  if (!definition) return null;
+  if (definition.kind === 'import') {
+    const specifier = definition.node as TSESTree.ImportClause;
+    const declaration = specifier.parent as TSESTree.ImportDeclaration;
+    const source = declaration.source.value;
+    if (specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier) return member === null ? null : { specifier: source, exportName: member, member: null };
+    const exportName =
+      specifier.type === AST_NODE_TYPES.ImportDefaultSpecifier
+        ? 'default'
+        : specifier.imported.type === AST_NODE_TYPES.Identifier
+          ? specifier.imported.name
+          : specifier.imported.value;
+    return { specifier: source, exportName, member };
+  }
+  if (definition.kind === 'variable') {
+    const declarator = definition.node as TSESTree.VariableDeclarator;
+    const source = requiredModule(declarator.init);
+    if (source === null) return null;
+    if (declarator.id.type === AST_NODE_TYPES.Identifier) {
+      return member === null ? { specifier: source, exportName: 'default', member: null } : { specifier: source, exportName: member, member: null };
+    }
+    if (declarator.id.type === AST_NODE_TYPES.ObjectPattern) {
+      const property = declarator.id.properties.find(
+        (p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && p.value === definition.name,
+      );
+      const key = property && property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : null;
+      return key === null ? null : { specifier: source, exportName: key, member };
+    }
+  }
+  return null;
+}
+
+/** An imported module object, or an instance of an imported class (`new Tracker()` in a variable or a field). */
+function importedValueOf(index: FileIndex, node: TSESTree.Node, depth: number): Omit<OutgoingTarget, 'member'> | null {
+  if (depth > 3) return null;
+  const inner = unwrap(node);
+  if (inner.type === AST_NODE_TYPES.NewExpression) {
+    const callee = unwrap(inner.callee);
+    if (callee.type !== AST_NODE_TYPES.Identifier) return null;
+    const imported = importOf(index, callee, null);
+    return imported ? { specifier: imported.specifier, exportName: imported.exportName } : null;
+  }
+  if (inner.type === AST_NODE_TYPES.Identifier) {
+    const definition = definitionOf(index, inner);
+    if (definition?.kind === 'import') {
+      const specifier = definition.node;
+      if (specifier.type === AST_NODE_TYPES.ImportNamespaceSpecifier) return { specifier: specifier.parent.source.value, exportName: null };
+      // `import { tracker } from './tracking.js'`: an exported instance (or class) whose method is called.
+      const imported = importOf(index, inner, null);
+      return imported ? { specifier: imported.specifier, exportName: imported.exportName } : null;
+    }
+    if (definition?.kind === 'variable' && definition.init) {
+      const required = requiredModule(definition.init);
+      if (required !== null && (definition.node as TSESTree.VariableDeclarator).id.type === AST_NODE_TYPES.Identifier) return { specifier: required, exportName: null };
+      return importedValueOf(index, definition.init, depth + 1);
+    }
+    return null;
+  }
+  if (inner.type === AST_NODE_TYPES.MemberExpression && unwrap(inner.object).type === AST_NODE_TYPES.ThisExpression) {
+    const name = memberName(inner);
+    const owner = index.thisOwnerOf(index.enclosingFunction(inner));
+    for (const write of (name !== null && owner ? index.fieldWrites.get(owner)?.get(name) : undefined) ?? []) {
+      const found = importedValueOf(index, write, depth + 1);
+      if (found) return found;
+    }
+  }
+  return null;
+}
+
+/** `this.tracker` assigned from a constructor parameter (`{ connectionTracker }` injected): a value from outside. */
+function isInjected(index: FileIndex, object: TSESTree.Node): boolean {
+  if (object.type !== AST_NODE_TYPES.MemberExpression || unwrap(object.object).type !== AST_NODE_TYPES.ThisExpression) return false;
+  const name = memberName(object);
+  const owner = index.thisOwnerOf(index.enclosingFunction(object));
+  const writes = (name !== null && owner ? index.fieldWrites.get(owner)?.get(name) : undefined) ?? [];
+  // `this.tracker = tracker` or `this.tracker = options.tracker`, from a constructor parameter.
+  return writes.some((write) => {
+    const root = rootOf(write);
+    if (root.type !== AST_NODE_TYPES.Identifier || memberPath(unwrap(write)) === null) return false;
+    return definitionOf(index, root)?.kind === 'parameter' && index.enclosingFunction(write)?.isConstructor === true;
+  });
+}
+
+/** Finds where an export is declared, through re-exports (`export { x } from`, `export * from`) and CommonJS. */
+class ExportResolver {
+  private readonly methodOwners = new Map<string, { path: string; className: string }[]>();
+
+  constructor(
+    private readonly inputs: ReadonlyMap<string, AnalysisInput>,
+    private readonly resolveModule: (specifier: string, fromPath: string) => string | null,
+  ) {}
+
+  resolve(fromPath: string, target: OutgoingTarget): { path: string; target: ExternalCaller['target'] } | null {
+    if (target.specifier === null) {
+      // Only the method name: the one class in the project that declares it, if there is exactly one.
+      const owners = target.member === null ? [] : this.ownersOf(target.member);
+      return owners.length === 1 ? { path: owners[0]!.path, target: { name: target.member!, className: owners[0]!.className } } : null;
+    }
+    const path = this.resolveModule(target.specifier, fromPath);
+    if (path === null || !this.inputs.has(path)) return null;
+    if (target.exportName === null) {
+      // A namespace or module object: the member is an export, or a method of the instance the module exports.
+      if (target.member === null) return null;
+      const declared = this.declaration(path, target.member, 0);
+      if (declared) return { path: declared.path, target: { name: declared.local, className: null } };
+      const instance = this.declaration(path, 'default', 0);
+      return instance?.instanceOf ? { path: instance.path, target: { name: target.member, className: instance.instanceOf } } : null;
+    }
+    const declared = this.declaration(path, target.exportName, 0);
+    if (!declared) return null;
+    if (target.member === null) return { path: declared.path, target: { name: declared.local, className: null } };
+    // `tracker.track()`: a method of an exported instance (`export const tracker = new Tracker()`) or of an exported class.
+    return { path: declared.path, target: { name: target.member, className: declared.instanceOf ?? declared.local } };
+  }
+
+  /** The file and local name that declare `exportName` of the module at `path`. */
+  private declaration(path: string, exportName: string, depth: number): Declared | null {
+    const input = this.inputs.get(path);
+    if (!input || depth > 5) return null;
+    const found = (local: string, instanceOf: string | null = instanceClassOf(input.ast, local)): Declared => ({ path, local, instanceOf });
+    for (const statement of input.ast.body) {
+      if (statement.type === AST_NODE_TYPES.ExportNamedDeclaration) {
+        const declaration = statement.declaration;
+        if (declaration && (declaration.type === AST_NODE_TYPES.FunctionDeclaration || declaration.type === AST_NODE_TYPES.ClassDeclaration)) {
+          if (declaration.id?.name === exportName) return found(exportName, null);
+        }
+        if (declaration?.type === AST_NODE_TYPES.VariableDeclaration) {
+          for (const d of declaration.declarations) if (d.id.type === AST_NODE_TYPES.Identifier && d.id.name === exportName) return found(exportName);
+        }
+        for (const specifier of statement.specifiers) {
+          const exported = specifier.exported.type === AST_NODE_TYPES.Identifier ? specifier.exported.name : specifier.exported.value;
+          if (exported !== exportName) continue;
+          const local = specifier.local.type === AST_NODE_TYPES.Identifier ? specifier.local.name : specifier.local.value;
+          if (!statement.source) return found(local);
+          const next = this.resolveModule(statement.source.value, path);
+          return next === null ? null : this.declaration(next, local, depth + 1);
+        }
+      }
+      if (statement.type === AST_NODE_TYPES.ExportDefaultDeclaration && exportName === 'default') {
+        const declaration = statement.declaration;
+        if (declaration.type === AST_NODE_TYPES.FunctionDeclaration || declaration.type === AST_NODE_TYPES.ClassDeclaration) {
+          return declaration.id ? found(declaration.id.name, null) : declaration.type === AST_NODE_TYPES.FunctionDeclaration ? found(DEFAULT_EXPORT, null) : null;
+        }
+        if (declaration.type === AST_NODE_TYPES.ArrowFunctionExpression || declaration.type === AST_NODE_TYPES.FunctionExpression) return found(DEFAULT_EXPORT, null);
+        if (declaration.type === AST_NODE_TYPES.Identifier) return found(declaration.name);
+        const instance = newedClass(declaration);
+        if (instance) return found(DEFAULT_EXPORT, instance);
+      }
+      const commonJs = commonJsExport(statement, exportName);
+      if (commonJs) return found(commonJs.local, commonJs.instanceOf ?? instanceClassOf(input.ast, commonJs.local));
+    }
+    for (const statement of input.ast.body) {
+      if (statement.type !== AST_NODE_TYPES.ExportAllDeclaration || statement.exported) continue;
+      const next = this.resolveModule(statement.source.value, path);
+      const result = next === null ? null : this.declaration(next, exportName, depth + 1);
+      if (result) return result;
+    }
+    return null;
+  }
+
+  private ownersOf(method: string): { path: string; className: string }[] {
+    let owners = this.methodOwners.get(method);
+    if (!owners) {
+      owners = [];
+      for (const [path, input] of this.inputs) {
+        for (const statement of input.ast.body) {
+          const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration || statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ? statement.declaration : statement;
+          if (declaration?.type !== AST_NODE_TYPES.ClassDeclaration || !declaration.id) continue;
+          const declares = declaration.body.body.some(
+            (m) => m.type === AST_NODE_TYPES.MethodDefinition && !m.static && m.key.type === AST_NODE_TYPES.Identifier && m.key.name === method,
+          );
+          if (declares) owners.push({ path, className: declaration.id.name });
+        }
+      }
+      this.methodOwners.set(method, owners);
+    }
+    return owners;
+  }
+}
+
+interface Declared {
+  readonly path: string;
+  /** The local name of the declaration, or DEFAULT_EXPORT for an anonymous default export. */
+  readonly local: string;
+  /** When the export is an instance (`export const tracker = new Tracker()`): its class's local name. */
+  readonly instanceOf: string | null;
+}
+
+/** `new Tracker(...)`: the class's name. */
+function newedClass(node: TSESTree.Node): string | null {
+  const inner = unwrap(node);
+  if (inner.type !== AST_NODE_TYPES.NewExpression) return null;
+  const callee = unwrap(inner.callee);
+  return callee.type === AST_NODE_TYPES.Identifier ? callee.name : null;
+}
+
+/** The class of a module-level `const name = new Class()`, if that is what `name` is. */
+function instanceClassOf(program: TSESTree.Program, name: string): string | null {
+  for (const statement of program.body) {
+    const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration ? statement.declaration : statement;
+    if (declaration?.type !== AST_NODE_TYPES.VariableDeclaration) continue;
+    for (const d of declaration.declarations) {
+      if (d.id.type === AST_NODE_TYPES.Identifier && d.id.name === name && d.init) return newedClass(d.init);
+    }
+  }
+  return null;
+}
+
+/**
+ * `module.exports = { track }`, `module.exports.track = ...`, `exports.track = track`, `module.exports = new Tracker()`:
+ * the local name exported as `name` (DEFAULT_EXPORT for an anonymous function), or the class of an exported instance.
+ */
+function commonJsExport(statement: TSESTree.Node, name: string): { local: string; instanceOf: string | null } | null {
+  if (statement.type !== AST_NODE_TYPES.ExpressionStatement || statement.expression.type !== AST_NODE_TYPES.AssignmentExpression) return null;
+  const { left, right } = statement.expression;
+  const target = left.type === AST_NODE_TYPES.MemberExpression ? describeTarget(left) : null;
+  const value = unwrap(right);
+  const localOf = (node: TSESTree.Node): string | null => {
+    const inner = unwrap(node);
+    if (inner.type === AST_NODE_TYPES.Identifier) return inner.name;
+    if ((inner.type === AST_NODE_TYPES.FunctionExpression || inner.type === AST_NODE_TYPES.ClassExpression) && inner.id) return inner.id.name;
+    return null;
+  };
+  if (target === 'module.exports') {
+    if (name === 'default') {
+      const instance = newedClass(value);
+      if (instance) return { local: DEFAULT_EXPORT, instanceOf: instance };
+      const local = localOf(value) ?? (value.type === AST_NODE_TYPES.FunctionExpression || value.type === AST_NODE_TYPES.ArrowFunctionExpression ? DEFAULT_EXPORT : null);
+      return local === null ? null : { local, instanceOf: null };
+    }
+    if (value.type === AST_NODE_TYPES.ObjectExpression) {
+      for (const property of value.properties) {
+        if (property.type === AST_NODE_TYPES.Property && property.key.type === AST_NODE_TYPES.Identifier && property.key.name === name) {
+          // `{ watch(socket) {...} }`: a method is named by its key.
+          return { local: localOf(property.value) ?? name, instanceOf: null };
+        }
+      }
+    }
+    return null;
+  }
+  if (target === `module.exports.${name}` || target === `exports.${name}`) return { local: localOf(value) ?? name, instanceOf: newedClass(value) };
+  return null;
+}
+
+function describeTarget(node: TSESTree.MemberExpression): string | null {
+  const property = memberName(node);
+  const object = unwrap(node.object);
+  if (property === null) return null;
+  if (object.type === AST_NODE_TYPES.Identifier) return `${object.name}.${property}`;
+  if (object.type === AST_NODE_TYPES.MemberExpression) {
+    const inner = describeTarget(object);
+    return inner === null ? null : `${inner}.${property}`;
+  }
+  return null;
+}
+
+/** Relative specifiers to project files: as written, with an extension added, `.js` written for `.ts`, or `index.*`. */
+function defaultResolver(files: ReadonlyMap<string, unknown>): (specifier: string, fromPath: string) => string | null {
+  return (specifier, fromPath) => {
+    const bare = moduleSpecifier(specifier);
+    if (!bare.startsWith('.')) return null;
+    const base = resolve(dirname(fromPath), bare);
+    const stem = base.slice(0, base.length - extname(base).length);
+    const candidates = [base, ...SOURCE_EXTENSIONS.map((e) => base + e), ...SOURCE_EXTENSIONS.map((e) => stem + e), ...SOURCE_EXTENSIONS.map((e) => join(base, `index${e}`))];
+    return candidates.find((candidate) => files.has(candidate)) ?? null;
+  };
+}

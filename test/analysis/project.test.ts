@@ -1,0 +1,147 @@
+// The detector across files: calls from repeating code into functions and methods of other project files.
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeProject, type ProjectFile } from '../../src/analysis/project.js';
+
+const root = '/project';
+const project = (files: Record<string, string>): ProjectFile[] => Object.entries(files).map(([path, text]) => ({ path: join(root, path), text }));
+
+/** `file:line kind` of every finding, and each chain as text. */
+function run(files: Record<string, string>) {
+  const result = analyzeProject(project(files), { root });
+  return {
+    ...result,
+    found: result.findings.map((f) => `${f.path.slice(root.length + 1)}:${String(f.finding.node.loc.start.line)} ${f.finding.kind}`),
+    chains: result.findings.map((f) => f.chain.map((s) => `${s.name} (${s.path.slice(root.length + 1)}:${String(s.line)})`).join(' -> ')),
+  };
+}
+
+const tracker = `
+export class SocketTracker {
+  constructor() { this.open = 0; }
+  track(socket, meta) {
+    this.open++;
+    socket.on('close', () => { this.open--; });
+  }
+}
+`;
+
+describe('analyzeProject', () => {
+  it('follows a tracker injected through a constructor into another file, and names the chain', () => {
+    const { found, chains, rounds } = run({
+      'src/tracker.js': tracker,
+      'src/client.js': `
+import https from 'node:https';
+export class Client {
+  constructor({ tracker }) { this.tracker = tracker; }
+  get(url) {
+    return https.get(url, (res) => {
+      this.tracker.track(res.socket, { url });
+      res.resume();
+    });
+  }
+}
+`,
+    });
+    expect(found).toEqual(['src/tracker.js:6 perRequestListener']);
+    expect(chains).toEqual([
+      'the response callback of https.get (src/client.js:6) -> Client.get (src/client.js:7) -> SocketTracker.track (src/tracker.js:4) -> socket.on(\'close\') (src/tracker.js:6)',
+    ]);
+    expect(rounds).toBe(2);
+  });
+
+  it('follows an instance of an imported class, through a barrel that re-exports it', () => {
+    const { found } = run({
+      'src/tracking/tracker.ts': tracker,
+      'src/tracking/index.ts': `export * from './tracker.js';\n`,
+      'src/server.ts': `
+import http from 'node:http';
+import { SocketTracker } from './tracking/index.js';
+const tracker = new SocketTracker();
+export const server = http.createServer((req, res) => {
+  tracker.track(req.socket);
+  res.end();
+});
+`,
+    });
+    expect(found).toEqual(['src/tracking/tracker.ts:6 perRequestListener']);
+  });
+
+  it('follows default exports, named re-exports, namespaces and CommonJS', () => {
+    const watch = (name: string) => `function ${name}(socket) {\n  socket.on('error', () => {});\n}\n`;
+    const { found } = run({
+      'a.js': `export default ${watch('watchA')}`,
+      'b.js': `${watch('watchB')}export { watchB as watch };\n`,
+      'c.js': `export ${watch('watchC')}`,
+      'd.cjs': `${watch('watchD')}module.exports = { watchD };\n`,
+      'reexport.js': `export { watch } from './b.js';\n`,
+      'server.js': `
+import http from 'node:http';
+import watchA from './a.js';
+import { watch } from './reexport.js';
+import * as c from './c.js';
+const { watchD } = require('./d.cjs');
+http.createServer((req, res) => {
+  watchA(req.socket);
+  watch(req.socket);
+  c.watchC(req.socket);
+  watchD(req.socket);
+  res.end();
+});
+`,
+    });
+    expect(found.sort()).toEqual(['a.js:2 perRequestListener', 'b.js:2 perRequestListener', 'c.js:2 perRequestListener', 'd.cjs:2 perRequestListener']);
+  });
+
+  it('follows two hops and survives circular imports', () => {
+    const { found, chains } = run({
+      'handler.js': `
+import http from 'node:http';
+import { relay } from './relay.js';
+export const server = http.createServer((req, res) => { relay(req.socket); res.end(); });
+`,
+      'relay.js': `
+import { attach } from './attach.js';
+import './handler.js';
+export function relay(socket) { attach(socket); }
+`,
+      'attach.js': `
+import { relay } from './relay.js';
+export function attach(socket) { socket.on('timeout', () => socket.destroy()); }
+export const again = relay;
+`,
+    });
+    expect(found).toEqual(['attach.js:3 perRequestListener']);
+    expect(chains[0]).toContain('relay (relay.js:4) -> attach (attach.js:3)');
+  });
+
+  it('stays quiet when the other file guards with a registry, or the caller runs once', () => {
+    const { found } = run({
+      'guarded.js': `
+const seen = new WeakSet();
+export function watch(socket) {
+  if (seen.has(socket)) return;
+  seen.add(socket);
+  socket.on('close', () => {});
+}
+`,
+      'setup.js': `
+import net from 'node:net';
+import { watch } from './guarded.js';
+import { SocketTracker } from './tracker.js';
+const tracker = new SocketTracker();
+export function start(socket) { tracker.track(socket); }
+net.createServer((socket) => watch(socket));
+`,
+      'tracker.js': tracker,
+    });
+    expect(found).toEqual([]);
+  });
+
+  it('reports a file that does not parse and analyses the others', () => {
+    const { errors, found } = run({ 'broken.js': 'export function (', 'tracker.js': tracker });
+    expect(errors).toEqual([expect.objectContaining({ path: join(root, 'broken.js'), line: 1 })]);
+    expect(found).toEqual([]);
+  });
+
+});
