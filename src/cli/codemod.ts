@@ -1,16 +1,14 @@
-// `listener-leak codemod registry <paths...>`: runs the registry transform over files and directories, writes each
+// `listener-leak codemod registry|teardown <paths...>`: runs a transform over files and directories, writes each
 // change atomically, and reports every file as error / unmodified / skipped / ok, the way jscodeshift's runner does.
 import { randomBytes } from 'node:crypto';
 import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { TrackerOutcome } from '../../codemods/registry.js';
 import { ExitCode, type Command, type Output } from './command.js';
 import { DEFAULT_EXTENSIONS, findSourceFiles, uncommittedFiles, type Discovery, type SourceFile } from './files.js';
 import { displayPath } from './format-findings.js';
 import { unifiedDiff } from './line-diff.js';
-
-const TRANSFORMS = ['registry'] as const;
+import { PROGRESS_THRESHOLD, ProgressBar } from './progress.js';
 
 const USAGE = `Usage: listener-leak codemod registry [options] <paths...>
 
@@ -41,15 +39,118 @@ Exit codes: 0 done, 1 some files could not be processed, 2 bad arguments, a miss
 uncommitted changes without --force.
 `;
 
-const GROUP_USAGE = `Usage: listener-leak codemod <transform> [options] <paths...>
+const TEARDOWN_USAGE = `Usage: listener-leak codemod teardown [options] <paths...>
+
+For each listener that a lifecycle method (connect, reconnect, subscribe, start, or a function a
+reconnect runs again) adds to an emitter that outlives the connection (process, a module-level
+emitter, a long-lived field), and that the class's teardown (disconnect, close, stop, destroy,
+dispose, unsubscribe) does not remove: keeps the handler in a field, removes the previous one before
+adding it again, and removes it first thing in the teardown. A class without a teardown, a listener
+that reads a value of each call, and a teardown whose close would reconnect are left alone and
+listed with the reason.
+
+Each path is a file or a directory. Directories are searched for source files, skipping node_modules
+and whatever .gitignore excludes (inside a git work tree, as git itself sees them).
+
+Options:
+  --dry                Write nothing; show the change each file would get as a diff
+  --print              Write nothing; print the new source of each file that changes to stdout
+  --json               Print a machine-readable report on stdout instead of the text report
+  --force              Run even when git shows uncommitted changes under the paths
+  --extensions <list>  Extensions to look for in directories (default: ${DEFAULT_EXTENSIONS.join(',')})
+  -h, --help           Show this help
+
+The report ends with 'N errors / N unmodified / N skipped / N ok', then lists each listener left
+alone and why (path:line:column of the registration). ok files were (with --dry, would be)
+rewritten; unmodified files were parsed and needed no change; skipped files hold no listener
+registration, so they were not parsed, or were not written (a symlink to a file outside the paths);
+errors could not be parsed, read or written, and are left as they were.
+
+Exit codes: 0 done, 1 some files could not be processed, 2 bad arguments, a missing path, or
+uncommitted changes without --force.
+`;
+
+const GROUP_USAGE = `Usage: listener-leak codemod registry [options] <paths...>
+       listener-leak codemod teardown [options] <paths...>
 
 Transforms:
   registry  Make trackers add their listeners once per emitter (listener-leak codemod registry --help)
+  teardown  Remove the listeners connect()/start() add in the matching teardown (listener-leak codemod teardown --help)
 `;
 
-/** Above this many files a terminal gets a progress bar. */
-const PROGRESS_THRESHOLD = 20;
-const PROGRESS_INTERVAL_MS = 50;
+/** What the runner reports for each tracker or listener a transform looked at. */
+interface Outcome {
+  readonly name: string;
+  readonly line: number;
+  readonly column: number;
+  readonly status: 'rewritten' | 'left-alone';
+  readonly reason: string | null;
+}
+
+interface TransformResult {
+  readonly output: string | null;
+  readonly outcomes: readonly Outcome[];
+  readonly parsed: boolean;
+}
+
+/** A transform's module, loaded only when there are files for it: other commands do not pay for jscodeshift. */
+interface LoadedTransform {
+  rewrite(path: string, source: string, options: { unsafe: boolean }): TransformResult;
+  readonly ParseError: new (...args: never[]) => Error & { line: number; column: number };
+}
+
+interface Transform {
+  readonly usage: string;
+  /** What its outcomes are called in reports and in the JSON: `trackers`, `listeners`. */
+  readonly items: 'trackers' | 'listeners';
+  readonly hasUnsafe: boolean;
+  /** Loads the transform for a run over these files (registry reads them all first, for calls across files). */
+  load(files: readonly SourceFile[]): Promise<LoadedTransform>;
+}
+
+const TRANSFORMS: Readonly<Record<string, Transform>> = {
+  registry: {
+    usage: USAGE,
+    items: 'trackers',
+    hasUnsafe: true,
+    async load(files) {
+      const registry = await import('../../codemods/registry.js');
+      // A tracker called only from another file (the client in one module, the tracker in the next) is found
+      // through the calls between the files of this run.
+      const texts = files.flatMap((file) => {
+        try {
+          return [{ path: file.path, text: readFileSync(file.path, 'utf8') }];
+        } catch {
+          return []; // reported when the file itself is transformed
+        }
+      });
+      const callers = registry.callersAcross(texts);
+      return {
+        rewrite: (path, source, options) => {
+          const result = registry.rewriteTrackers(path, source, { ...options, externalCallers: callers.get(path) ?? [] });
+          return { output: result.output, outcomes: result.trackers, parsed: result.parsed };
+        },
+        ParseError: registry.CodemodParseError,
+      };
+    },
+  },
+  teardown: {
+    usage: TEARDOWN_USAGE,
+    items: 'listeners',
+    hasUnsafe: false,
+    async load() {
+      const teardown = await import('../../codemods/teardown.js');
+      return {
+        rewrite: (path, source) => {
+          const result = teardown.rewriteTeardowns(path, source);
+          return { output: result.output, outcomes: result.listeners, parsed: result.parsed };
+        },
+        ParseError: teardown.CodemodParseError,
+      };
+    },
+  },
+};
+
 const MAX_DIRTY_LISTED = 20;
 
 type FileStatus = 'error' | 'unmodified' | 'skipped' | 'ok';
@@ -58,7 +159,8 @@ interface FileReport {
   /** Absolute, as reached from the given paths. */
   path: string;
   status: FileStatus;
-  trackers: readonly TrackerOutcome[];
+  /** The trackers (registry) or listeners (teardown) the transform looked at. */
+  outcomes: readonly Outcome[];
   /** Why an error or a deliberate skip happened; null for the ordinary cases. */
   reason: string | null;
   /** Where a parse error is, 1-based; null otherwise. */
@@ -67,6 +169,7 @@ interface FileReport {
 }
 
 interface Options {
+  transform: string;
   mode: 'write' | 'dry' | 'print';
   json: boolean;
   force: boolean;
@@ -80,7 +183,7 @@ function errorMessage(error: unknown): string {
 }
 
 /** The options, or the usage error to print. */
-function parseOptions(args: readonly string[]): Options | { help: string } | { error: string } {
+function parseOptions(args: readonly string[]): Options | { help: string } | { error: string; usage?: string } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -102,21 +205,22 @@ function parseOptions(args: readonly string[]): Options | { help: string } | { e
   }
   const { values, positionals } = parsed;
   const [transform, ...paths] = positionals;
-  if (values.help === true) return { help: transform === undefined ? GROUP_USAGE : USAGE };
+  const chosen = transform === undefined ? undefined : TRANSFORMS[transform];
+  if (values.help === true) return { help: chosen?.usage ?? GROUP_USAGE };
   if (transform === undefined) return { error: 'name a transform and the paths to run it on' };
-  if (!(TRANSFORMS as readonly string[]).includes(transform)) {
-    return { error: `unknown transform '${transform}'; transforms: ${TRANSFORMS.join(', ')}` };
-  }
-  if (paths.length === 0) return { error: 'name at least one file or directory to rewrite' };
+  if (!chosen) return { error: `unknown transform '${transform}'; transforms: ${Object.keys(TRANSFORMS).join(', ')}` };
+  if (paths.length === 0) return { error: 'name at least one file or directory to rewrite', usage: chosen.usage };
+  if (values.unsafe === true && !chosen.hasUnsafe) return { error: `--unsafe is an option of the registry transform, not of ${transform}`, usage: chosen.usage };
   if (values.json === true && values.print === true) {
-    return { error: '--json and --print both write to stdout; pass one of them' };
+    return { error: '--json and --print both write to stdout; pass one of them', usage: chosen.usage };
   }
   const extensions = (values.extensions ?? DEFAULT_EXTENSIONS.join(','))
     .split(',')
     .map((extension) => extension.trim().replace(/^\./, ''))
     .filter((extension) => extension !== '');
-  if (extensions.length === 0) return { error: '--extensions needs a comma-separated list, e.g. --extensions js,ts' };
+  if (extensions.length === 0) return { error: '--extensions needs a comma-separated list, e.g. --extensions js,ts', usage: chosen.usage };
   return {
+    transform,
     mode: values.print === true ? 'print' : values.dry === true ? 'dry' : 'write',
     json: values.json === true,
     force: values.force === true,
@@ -147,11 +251,8 @@ interface Transformed {
   output: string | null;
 }
 
-/** The transform's module, loaded only when there are files for it: other commands do not pay for jscodeshift. */
-type Registry = typeof import('../../codemods/registry.js');
-
-function transformFile(registry: Registry, file: SourceFile, unsafe: boolean): Transformed {
-  const base = { path: file.path, trackers: [], line: null, column: null };
+function transformFile(transform: LoadedTransform, name: string, file: SourceFile, unsafe: boolean): Transformed {
+  const base = { path: file.path, outcomes: [], line: null, column: null };
   let source: string;
   try {
     source = readFileSync(file.realPath, 'utf8');
@@ -159,64 +260,19 @@ function transformFile(registry: Registry, file: SourceFile, unsafe: boolean): T
     return { report: { ...base, status: 'error', reason: `cannot read: ${errorMessage(error)}` }, source: '', output: null };
   }
   try {
-    const result = registry.rewriteTrackers(file.path, source, { unsafe });
+    const result = transform.rewrite(file.path, source, { unsafe });
     const status: FileStatus = result.output !== null && result.output !== source ? 'ok' : result.parsed ? 'unmodified' : 'skipped';
     return {
-      report: { ...base, status, trackers: result.trackers, reason: null },
+      report: { ...base, status, outcomes: result.outcomes, reason: null },
       source,
       output: status === 'ok' ? result.output : null,
     };
   } catch (error) {
-    if (error instanceof registry.CodemodParseError) {
+    if (error instanceof transform.ParseError) {
       return { report: { ...base, status: 'error', reason: error.message, line: error.line, column: error.column }, source, output: null };
     }
     // A bug in the transform: this file stays as it was, and the others still get their turn.
-    return { report: { ...base, status: 'error', reason: `the registry transform failed: ${errorMessage(error)}` }, source, output: null };
-  }
-}
-
-// ---- progress ----
-
-/** A one-line bar on stderr, redrawn with \r; only on a terminal, and cleared before any other line. */
-class ProgressBar {
-  private drawn = false;
-  private lastDraw = 0;
-  private done = 0;
-
-  constructor(
-    private readonly total: number,
-    private readonly enabled: boolean,
-  ) {}
-
-  update(done: number): void {
-    this.done = done;
-    const now = Date.now();
-    if (!this.enabled || (done < this.total && now - this.lastDraw < PROGRESS_INTERVAL_MS)) return;
-    this.draw(now);
-  }
-
-  /** Writes a line of the report with the bar out of its way, then puts the bar back. */
-  around(write: () => void): void {
-    const wasDrawn = this.drawn;
-    this.clear();
-    write();
-    if (wasDrawn) this.draw(Date.now());
-  }
-
-  private draw(now: number): void {
-    const done = this.done;
-    this.lastDraw = now;
-    const width = 30;
-    const filled = Math.round((done / this.total) * width);
-    const line = `registry [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(done)}/${String(this.total)} files`;
-    process.stderr.write(`\r${line.slice(0, Math.max(1, (process.stderr.columns || 80) - 1))}`);
-    this.drawn = true;
-  }
-
-  clear(): void {
-    if (!this.drawn) return;
-    process.stderr.write('\r\x1b[2K');
-    this.drawn = false;
+    return { report: { ...base, status: 'error', reason: `the ${name} transform failed: ${errorMessage(error)}` }, source, output: null };
   }
 }
 
@@ -241,9 +297,11 @@ function dirtyTreeMessage(dirty: readonly string[], cwd: string): string {
   );
 }
 
-function jsonReport(reports: readonly FileReport[], mode: Options['mode'], cwd: string): string {
+function jsonReport(reports: readonly FileReport[], options: Options, cwd: string): string {
+  const { mode } = options;
+  const items = TRANSFORMS[options.transform]!.items;
   const json = {
-    transform: 'registry',
+    transform: options.transform,
     written: mode === 'write',
     files: reports.map((file) => ({
       path: file.path,
@@ -252,22 +310,22 @@ function jsonReport(reports: readonly FileReport[], mode: Options['mode'], cwd: 
       reason: file.reason,
       line: file.line,
       column: file.column,
-      trackers: file.trackers,
+      [items]: file.outcomes,
     })),
     totals: countByStatus(reports),
   };
   return `${JSON.stringify(json, null, 2)}\n`;
 }
 
-/** The summary line, then each tracker left alone (and each rewritten only under --unsafe) with its reason. */
+/** The summary line, then each tracker or listener left alone (and each rewritten only under --unsafe) with its reason. */
 function textSummary(reports: readonly FileReport[], mode: Options['mode'], cwd: string): string {
   const totals = countByStatus(reports);
   let text = mode === 'write' ? '' : `Nothing was written (${mode === 'dry' ? '--dry' : '--print'}).\n`;
   text += `${String(totals.errors)} errors / ${String(totals.unmodified)} unmodified / ${String(totals.skipped)} skipped / ${String(totals.ok)} ok\n`;
   // A rewritten tracker carries a reason only under --unsafe: the per-call value it now keeps from the first call.
-  const trackerLines = (status: TrackerOutcome['status']): string[] =>
+  const trackerLines = (status: Outcome['status']): string[] =>
     reports.flatMap((file) =>
-      file.trackers
+      file.outcomes
         .filter((tracker) => tracker.status === status && (status === 'left-alone' || tracker.reason !== null))
         .map((tracker) => `${displayPath(file.path, cwd)}:${String(tracker.line)}:${String(tracker.column)}  ${tracker.name}: ${tracker.reason ?? ''}`),
     );
@@ -285,7 +343,7 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
     return ExitCode.ok;
   }
   if ('error' in options) {
-    output.err(`listener-leak codemod: ${options.error}\n\n${USAGE}`);
+    output.err(`listener-leak codemod: ${options.error}\n\n${options.usage ?? GROUP_USAGE}`);
     return ExitCode.usage;
   }
   const cwd = process.cwd();
@@ -328,7 +386,7 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
         '(node_modules and files that .gitignore excludes are not searched).\n',
     );
   }
-  const progress = new ProgressBar(discovery.files.length, process.stderr.isTTY && discovery.files.length > PROGRESS_THRESHOLD);
+  const progress = new ProgressBar(options.transform, discovery.files.length, process.stderr.isTTY && discovery.files.length > PROGRESS_THRESHOLD);
   const say = (text: string): void => {
     progress.around(() => {
       report(text);
@@ -337,21 +395,21 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
   const reports: FileReport[] = discovery.excluded.map((file) => ({
     path: file.path,
     status: 'skipped',
-    trackers: [],
+    outcomes: [],
     reason: file.reason,
     line: null,
     column: null,
   }));
   for (const excluded of reports) say(`${displayPath(excluded.path, cwd)}: skipped: ${excluded.reason ?? ''}\n`);
 
-  const registry = discovery.files.length === 0 ? undefined : await import('../../codemods/registry.js');
+  const transform = discovery.files.length === 0 ? undefined : await TRANSFORMS[options.transform]!.load(discovery.files);
   const multiple = discovery.files.length > 1;
   for (const [index, file] of discovery.files.entries()) {
     progress.update(index);
-    const { report: fileReport, source, output: rewritten } = transformFile(registry!, file, options.unsafe);
+    const { report: fileReport, source, output: rewritten } = transformFile(transform!, options.transform, file, options.unsafe);
     const shown = displayPath(file.path, cwd);
     if (rewritten !== null) {
-      const names = fileReport.trackers.filter((tracker) => tracker.status === 'rewritten').map((tracker) => tracker.name);
+      const names = fileReport.outcomes.filter((outcome) => outcome.status === 'rewritten').map((outcome) => outcome.name);
       if (options.mode === 'dry') {
         if (!options.json) say(`${unifiedDiff(shown, source, rewritten, output.color)}\n`);
       } else if (options.mode === 'print') {
@@ -374,14 +432,14 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
   progress.clear();
 
   const totals = countByStatus(reports);
-  if (options.json) output.out(jsonReport(reports, options.mode, cwd));
+  if (options.json) output.out(jsonReport(reports, options, cwd));
   else report(textSummary(reports, options.mode, cwd));
   return totals.errors > 0 ? ExitCode.incomplete : ExitCode.ok;
 }
 
 export const codemodCommand: Command = {
   name: 'codemod',
-  synopsis: 'codemod registry <paths...>',
-  summary: 'Rewrite trackers that run per request to add their listeners once per emitter',
+  synopsis: 'codemod registry|teardown <paths...>',
+  summary: 'Rewrite trackers to add their listeners once per emitter (registry), or lifecycle listeners to be removed in the teardown (teardown)',
   run: runCodemod,
 };

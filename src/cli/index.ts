@@ -4,9 +4,10 @@ import { packageInfo } from '../package-info.js';
 import { ExitCode, processOutput, type Command, type Output } from './command.js';
 import { codemodCommand } from './codemod.js';
 import { demoCommand } from './demo.js';
+import { scanCommand } from './scan.js';
 
-// Help and dispatch read this list; `scan` joins it when it exists.
-const commands: readonly Command[] = [codemodCommand, demoCommand];
+// Help and dispatch read this list.
+const commands: readonly Command[] = [scanCommand, codemodCommand, demoCommand];
 
 function helpText(): string {
   const width = Math.max(...commands.map((command) => command.synopsis.length));
