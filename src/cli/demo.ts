@@ -1,6 +1,6 @@
 // `listener-leak demo [dir]`: lints a directory and shows the findings. Without dir it lints the bundled example
 // service, then fixes a copy with the registry codemod, lints the copy, and drives both with real keep-alive traffic.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -11,7 +11,14 @@ import plugin from '../../rules/index.js';
 import { packageInfo } from '../package-info.js';
 import { ExitCode, type Command, type Output } from './command.js';
 import { displayPath, formatFindings, formatSummary, painter, summarizeFindings, wrapText } from './format-findings.js';
-import { driveTrafficIsolated, TRACKED_EVENTS, TrafficUnavailableError, makeCertificate, type TrafficResult } from './traffic.js';
+import {
+  driveTrafficIsolated,
+  TRACKED_EVENTS,
+  TrafficUnavailableError,
+  makeCertificate,
+  type IsolatedTrafficResult,
+  type TrafficResult,
+} from './traffic.js';
 
 const SOURCE_FILES = '**/*.{js,mjs,cjs,jsx,ts,mts,cts,tsx}';
 const SOURCE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.jsx', '.ts', '.mts', '.cts', '.tsx']);
@@ -19,6 +26,8 @@ const EXAMPLE_DIR = join(packageInfo.root, 'examples', 'rpc-service');
 /** The example's tracker module, relative to the example (or its copy). */
 const TRACKER_MODULE = join('src', 'rpc-connection-manager.js');
 const TRAFFIC_REQUESTS = 50;
+/** `listener-leak/register`, built: the traffic children preload it to show its report. */
+const REGISTER_HOOK = join(packageInfo.root, 'dist', 'src', 'runtime', 'register.js');
 
 const USAGE = `Usage: listener-leak demo [dir]
 
@@ -28,7 +37,8 @@ Without dir it lints the bundled example service, ${displayPath(EXAMPLE_DIR, pro
 then shows the fix: it runs the registry codemod on a temporary copy, lints the
 copy again, and drives both versions with the same ${TRAFFIC_REQUESTS} HTTPS requests over one
 keep-alive socket (real TLS on 127.0.0.1; needs the repository checkout), printing
-listener counts, tracker records and warnings as before -> after.
+listener counts, tracker records and warnings as before -> after, and what
+\`node --import listener-leak/register\` reports for each.
 
 Options:
   -h, --help  Show this help
@@ -61,6 +71,18 @@ function worse(a: ExitCode, b: ExitCode): ExitCode {
   return a > b ? a : b;
 }
 
+/** With a tsconfig.json in dir, the type-checked config, which follows calls across files; else the recommended one. */
+function configFor(dir: string): { name: string; config: Linter.Config[] } {
+  if (!existsSync(join(dir, 'tsconfig.json'))) {
+    return { name: 'listener-leak/recommended', config: [plugin.configs.recommended as unknown as Linter.Config] };
+  }
+  const typed = plugin.configs['recommended-type-checked'] as unknown as Linter.Config;
+  return {
+    name: 'listener-leak/recommended-type-checked',
+    config: [typed, { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: dir } } }],
+  };
+}
+
 function createLinter(dir: string): ESLint {
   return new ESLint({
     cwd: dir,
@@ -76,7 +98,7 @@ function createLinter(dir: string): ESLint {
         linterOptions: { reportUnusedDisableDirectives: 'off' },
       },
       // typescript-eslint's config type and ESLint's describe the same object with different declarations.
-      plugin.configs.recommended as unknown as Linter.Config,
+      ...configFor(dir).config,
     ],
   });
 }
@@ -121,7 +143,7 @@ async function runDemo(args: readonly string[], output: Output): Promise<ExitCod
   }
 
   const cwd = process.cwd();
-  const heading = `listener-leak ${packageInfo.version}: ${displayPath(dir, cwd)} with listener-leak/recommended`;
+  const heading = `listener-leak ${packageInfo.version}: ${displayPath(dir, cwd)} with ${configFor(dir).name}`;
   output.out(`${painter(output.color)('bold', heading)}\n\n`);
   if (results.length === 0) {
     output.out(`No JavaScript or TypeScript files under ${dir}.\n`);
@@ -152,13 +174,15 @@ function sourceFiles(dir: string): string[] {
 
 /** The registry codemod over every source file of dir, in place; prints each tracker's outcome. */
 async function rewriteCopy(dir: string, output: Output): Promise<ExitCode> {
-  const { rewriteTrackers } = await import('../../codemods/registry.js');
+  const { callersAcross, rewriteTrackers } = await import('../../codemods/registry.js');
   let code: ExitCode = ExitCode.ok;
-  for (const file of sourceFiles(dir)) {
-    const path = join(dir, file);
+  const files = sourceFiles(dir).map((file) => ({ file, path: join(dir, file), text: readFileSync(join(dir, file), 'utf8') }));
+  // The tracker and the client that calls it per response live in different files.
+  const callers = callersAcross(files);
+  for (const { file, path, text } of files) {
     let result: ReturnType<typeof rewriteTrackers>;
     try {
-      result = rewriteTrackers(path, readFileSync(path, 'utf8'));
+      result = rewriteTrackers(path, text, { externalCallers: callers.get(path) ?? [] });
     } catch (error) {
       output.out(`  ${file}  not rewritten: ${errorMessage(error)}\n`);
       code = ExitCode.incomplete;
@@ -237,12 +261,15 @@ async function showTraffic(copy: string, output: Output): Promise<ExitCode> {
   output.out(
     `\n${paint('bold', `Both versions under the same traffic: ${String(TRAFFIC_REQUESTS)} JSON-RPC calls over HTTPS (TLS on 127.0.0.1), one keep-alive socket`)}\n\n`,
   );
-  let before: TrafficResult;
-  let after: TrafficResult;
+  let before: IsolatedTrafficResult;
+  let after: IsolatedTrafficResult;
+  // Each child preloads the register hook, as `node --import listener-leak/register app.js` does. Its watch adds
+  // 'newListener' and 'removeListener' listeners only, so the counts below are the same as without it.
+  const hook = existsSync(REGISTER_HOOK) ? { nodeArgs: ['--import', pathToFileURL(REGISTER_HOOK).href] } : {};
   try {
     const certificate = await makeCertificate();
-    const drive = (dir: string): Promise<TrafficResult> =>
-      driveTrafficIsolated(pathToFileURL(join(dir, TRACKER_MODULE)).href, { requests: TRAFFIC_REQUESTS, certificate });
+    const drive = (dir: string): Promise<IsolatedTrafficResult> =>
+      driveTrafficIsolated(pathToFileURL(join(dir, TRACKER_MODULE)).href, { requests: TRAFFIC_REQUESTS, certificate }, hook);
     [before, after] = await Promise.all([drive(EXAMPLE_DIR), drive(copy)]);
   } catch (error) {
     if (error instanceof TrafficUnavailableError) {
@@ -274,7 +301,29 @@ async function showTraffic(copy: string, output: Output): Promise<ExitCode> {
     '\nEach version ran in a Node process of its own (Node warns once per emitter and event, process-wide),\n' +
       'with a client without a tracker on the same server as the baseline.\n',
   );
+  showRegisterReports(before, after, hook.nodeArgs !== undefined, output);
   return ExitCode.ok;
+}
+
+/** What the register hook wrote to each child's stderr: its report on the leaky tracker, nothing on the fixed one. */
+function showRegisterReports(before: IsolatedTrafficResult, after: IsolatedTrafficResult, hooked: boolean, output: Output): void {
+  const paint = painter(output.color);
+  output.out(`\n${paint('bold', 'The register hook on the same runs: node --import listener-leak/register')}\n\n`);
+  if (!hooked) {
+    output.out(`  Skipped: ${REGISTER_HOOK} is missing. Run \`npm run build\` in the listener-leak repository.\n`);
+    return;
+  }
+  const stderr = (result: IsolatedTrafficResult): string[] => result.stderr.trimEnd().split('\n').filter((line) => line !== '');
+  const report = stderr(before);
+  output.out(`  ${report.length === 0 ? 'before the codemod: no report' : 'before the codemod, on stderr:'}\n`);
+  for (const line of report) output.out(`    ${line}\n`);
+  const fixed = stderr(after);
+  output.out(`  ${fixed.length === 0 ? 'after the codemod: no report (nothing on stderr)' : 'after the codemod, on stderr:'}\n`);
+  for (const line of fixed) output.out(`    ${line}\n`);
+  output.out(
+    '\nNode\'s warning names the emitter and the event; the hook names the lines that keep adding listeners to one\n' +
+      'keep-alive socket, once each. Run any service with it: node --import listener-leak/register app.js\n',
+  );
 }
 
 export const demoCommand: Command = {

@@ -26,7 +26,7 @@ function cli(...args: string[]): Run {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-/** `file:line` of every finding heading the demo printed, e.g. `src/rpc-connection-manager.js:28`. */
+/** `file:line` of every finding heading the demo printed, e.g. `src/connection-tracker.js:27`. */
 function findingLocations(stdout: string): string[] {
   return [...stdout.matchAll(/^(\S+):(\d+):\d+ {2}\S/gm)].map(([, file = '', line = '']) => {
     const fromExample = file.replace(/\\/g, '/').replace(/^.*examples\/rpc-service\//, '');
@@ -43,13 +43,14 @@ function writeTree(dir: string, files: Record<string, string>): void {
 
 // Where the example service leaks (see examples/rpc-service/README.md).
 const EXPECTED_FINDINGS = [
-  'src/rpc-connection-manager.js:28', // socket.on('close') in trackConnection, called for every response
-  'src/rpc-connection-manager.js:32', // socket.on('error'), same
-  'src/rpc-connection-manager.js:36', // socket.on('data'), same
+  'src/connection-tracker.js:27', // socket.on('close') in trackConnection, called for every response from src/http-client.js
+  'src/connection-tracker.js:31', // socket.on('error'), same
+  'src/connection-tracker.js:35', // socket.on('data'), same
   'src/websocket-client.js:40', // process.on('SIGINT') in connect(), re-entered by every reconnect
 ];
 
 const FIX_HEADING = /^The registry codemod on a temporary copy of the example: (.+)$/m;
+const REGISTER_HEADING = /^The register hook on the same runs: node --import listener-leak\/register$/m;
 
 /** The demo's output up to the fix section (the example's own findings), and the fix section. */
 function splitDemo(stdout: string): { lint: string; fix: string } {
@@ -68,17 +69,17 @@ describe('listener-leak demo (the bundled example)', () => {
   it('exits 0 and prints a heading naming the example', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toMatch(/^listener-leak \S+: examples\/rpc-service with listener-leak\/recommended\n/);
+    expect(run.stdout).toMatch(/^listener-leak \S+: examples\/rpc-service with listener-leak\/recommended-type-checked\n/);
   });
 
   it('reports the connection tracker and the SIGINT handler with file:line, rule, message and code', () => {
     expect(findingLocations(lint)).toEqual(EXPECTED_FINDINGS);
     expect(lint).toMatch(
-      /^examples\/rpc-service\/src\/rpc-connection-manager\.js:28:\d+ {2}error {2}listener-leak\/no-per-request-listener$/m,
+      /^examples\/rpc-service\/src\/connection-tracker\.js:27:\d+ {2}error {2}listener-leak\/no-per-request-listener$/m,
     );
-    expect(lint).toMatch(/^ {2}> 28 \| {5}socket\.on\('close', \(\) => \{$/m);
+    expect(lint).toMatch(/^ {2}> 27 \| {5}socket\.on\('close', \(\) => \{$/m);
     expect(lint).toMatch(/^ {2}> 40 \| {5}process\.on\('SIGINT'/m);
-    expect(lint).toMatch(/^4 findings in 2 files \(3 files linted\)$/m);
+    expect(lint).toMatch(/^4 findings in 2 files \(5 files linted\)$/m);
   });
 
   it('reports nothing else: listeners on req, res, new WebSockets, incoming connections, startup code', () => {
@@ -110,14 +111,14 @@ describe('listener-leak demo (the fix: codemod on a copy, lint again, real keep-
     const copy = FIX_HEADING.exec(fix)?.[1] ?? '';
     expect(copy).toContain('listener-leak-demo-');
     expect(existsSync(copy)).toBe(false);
-    expect(fix).toMatch(/^ {2}src\/rpc-connection-manager\.js:13:\d+ {2}ConnectionTracker\.trackConnection {2}rewritten: /m);
+    expect(fix).toMatch(/^ {2}src\/connection-tracker\.js:12:\d+ {2}ConnectionTracker\.trackConnection {2}rewritten: /m);
     expect(fix).toMatch(/^ {2}src\/websocket-client\.js:\d+:\d+ {2}WebSocketClient\.connect {2}left alone: .*process/m);
   });
 
   it('lints the copy again: only the SIGINT handler, which is not a tracker, is left', () => {
     expect(fix).toMatch(/^The copy, linted again$/m);
     expect(findingLocations(fix)).toEqual(['src/websocket-client.js:40']);
-    expect(fix).toMatch(/^1 finding in 1 file \(3 files linted\)$/m);
+    expect(fix).toMatch(/^1 finding in 1 file \(5 files linted\)$/m);
     expect(fix).toContain('still needs a fix by hand');
   });
 
@@ -136,6 +137,26 @@ describe('listener-leak demo (the fix: codemod on a copy, lint again, real keep-
     expect(fix).toMatch(/^ {2}MaxListenersExceededWarning: close at request \d+.* -> none$/m);
     // Each version warns in its own child process, silenced there: none reaches the demo's stderr.
     expect(run.stderr).toBe('');
+  });
+
+  it("shows the register hook's report naming the tracker's three lines before the codemod, and no report after", () => {
+    const start = REGISTER_HEADING.exec(fix)?.index;
+    expect(start, 'the register hook section').toBeDefined();
+    const hook = fix.slice(start);
+    const [, report = '', after = ''] = /^ {2}before the codemod, on stderr:\n([\s\S]*?)\n {2}after the codemod: (.*)$/m.exec(hook) ?? [];
+    expect(report).toMatch(
+      /^ {4}listener-leak: listeners keep growing on one keep-alive socket \(TLSSocket to 127\.0\.0\.1:\d+\): 'close' reached 10 listeners \(threshold 10\) during its request \d+\. /,
+    );
+    // The lines the linter found in the tracker, as the hook names them: path from the demo's working directory.
+    const trackerLines = EXPECTED_FINDINGS.slice(0, 3);
+    ['close', 'error', 'data'].forEach((event, index) => {
+      const site = `examples/rpc-service/${trackerLines[index] ?? ''}`;
+      expect(report).toMatch(
+        new RegExp(`^ {6}${escapeRegExp(site)} ConnectionTracker\\.trackConnection x\\d+ {2}\\('${event}': \\d+ on the socket now\\)$`, 'm'),
+      );
+    });
+    expect(report.match(/^ {6}\S+:\d+ /gm)).toHaveLength(3);
+    expect(after).toBe('no report (nothing on stderr)');
   });
 });
 

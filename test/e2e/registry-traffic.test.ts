@@ -116,9 +116,9 @@ describe('the same tracker after the registry codemod, under the same traffic', 
   it('rewrites trackConnection, leaves the SIGINT handler alone, and changes only the tracker file', () => {
     expect(codemod.stderr).toBe('');
     expect(codemod.status).toBe(0);
-    expect(codemod.stdout).toMatch(/^src\/rpc-connection-manager\.js: rewrote ConnectionTracker\.trackConnection$/m);
+    expect(codemod.stdout).toMatch(/^src\/connection-tracker\.js: rewrote ConnectionTracker\.trackConnection$/m);
     expect(codemod.stdout).toMatch(/^src\/websocket-client\.js:\d+:\d+ {2}WebSocketClient\.connect: .*process/m);
-    expect(git(service, 'status', '--porcelain')).toBe(' M src/rpc-connection-manager.js\n');
+    expect(git(service, 'status', '--porcelain')).toBe(' M src/connection-tracker.js\n');
   });
 
   it('still serves every request over one reused TLS socket', () => {
