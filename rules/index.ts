@@ -1,10 +1,15 @@
 // The ESLint plugin: every rule of listener-leak and the flat configs that enable them.
+import tsParser from '@typescript-eslint/parser';
 import type { TSESLint } from '@typescript-eslint/utils';
 import { packageInfo } from '../src/package-info.js';
+import noMaxListenersSuppression from './no-max-listeners-suppression.js';
 import noPerRequestListener from './no-per-request-listener.js';
+import noSocketRemoveAllListeners from './no-socket-remove-all-listeners.js';
 
 const rules = {
   'no-per-request-listener': noPerRequestListener,
+  'no-socket-remove-all-listeners': noSocketRemoveAllListeners,
+  'no-max-listeners-suppression': noMaxListenersSuppression,
 };
 
 type FlatConfig = TSESLint.FlatConfig.Config;
@@ -12,7 +17,7 @@ type FlatConfig = TSESLint.FlatConfig.Config;
 interface Plugin {
   meta: { name: string; version: string; namespace: string };
   rules: typeof rules;
-  configs: Record<'recommended' | 'flat/recommended', FlatConfig>;
+  configs: Record<'recommended' | 'flat/recommended' | 'recommended-type-checked', FlatConfig>;
 }
 
 const plugin: Plugin = {
@@ -26,10 +31,23 @@ const recommended: FlatConfig = {
   plugins: { 'listener-leak': plugin as unknown as TSESLint.FlatConfig.Plugin },
   rules: {
     'listener-leak/no-per-request-listener': 'error',
+    'listener-leak/no-socket-remove-all-listeners': 'error',
+    'listener-leak/no-max-listeners-suppression': 'error',
   },
 };
 
 plugin.configs.recommended = recommended;
 plugin.configs['flat/recommended'] = recommended;
+
+/**
+ * The same rules with type information: receivers classified by their types, registrations on non-emitters dropped,
+ * and calls followed into other files of the program. Needs typescript-eslint's parser with type information.
+ */
+plugin.configs['recommended-type-checked'] = {
+  name: 'listener-leak/recommended-type-checked',
+  plugins: recommended.plugins,
+  languageOptions: { parser: tsParser, parserOptions: { projectService: true } },
+  rules: { ...recommended.rules, 'listener-leak/no-per-request-listener': ['error', { typeChecked: true }] },
+};
 
 export default plugin;

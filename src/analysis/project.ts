@@ -12,6 +12,7 @@ import type { AnalysisInput, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } from './index.js';
 import { moduleSpecifier, requiredModule } from './modules.js';
 import { ParseError, parseFile } from './parse.js';
+import { mayRegisterText } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import { DEFAULT_EXPORT, type ChainStep, type ExternalCaller, type RepeatReason } from './repeating-contexts.js';
 
@@ -24,6 +25,12 @@ export interface ProjectFile {
 export interface ProjectOptions extends Omit<DetectorOptions, 'externalCallers'> {
   /** Paths in messages are shown relative to this directory (the project root); absolute without it. */
   readonly root?: string;
+  /**
+   * Parse only the files that register listeners and the files that import them, directly or through others (and
+   * files calling their classes' methods by name): the rest cannot take part in a finding. Files left out are not
+   * checked for parse errors. The type-checked rule uses this; `scan` parses everything.
+   */
+  readonly relevantOnly?: boolean;
   /**
    * The project file an import specifier names, from the importing file; null for a package or a file outside the
    * project. The default resolves relative specifiers (with or without extension, `.js` for `.ts`, `index.*`).
@@ -74,7 +81,9 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
 
   const inputs = new Map<string, AnalysisInput>();
   const errors: { path: string; line: number; column: number; message: string }[] = [];
+  const wanted = options.relevantOnly === true ? relevantFiles(byPath, resolveModule) : null;
   for (const [path, file] of byPath) {
+    if (wanted && !wanted.has(path)) continue;
     try {
       inputs.set(path, parsedFile(path, file.text));
     } catch (error) {
@@ -82,6 +91,9 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
       errors.push({ path, line: error.line, column: error.column, message: error.message });
     }
   }
+
+  // The parse cache holds this project's files only: an editor's long session does not keep every file it saw.
+  for (const path of parsed.keys()) if (!byPath.has(path)) parsed.delete(path);
 
   const callers = new Map<string, ExternalCaller[]>();
   const seen = new Set<string>();
@@ -154,10 +166,49 @@ export function analyzeProgram(program: ts.Program, options: Omit<ProjectOptions
     const resolved = ts.resolveModuleName(specifier, fromPath, compilerOptions, ts.sys).resolvedModule?.resolvedFileName;
     return resolved !== undefined && paths.has(resolve(resolved)) ? resolve(resolved) : null;
   };
-  const analysis = analyzeProject(files, { root: program.getCurrentDirectory(), ...options, resolveModule });
+  const analysis = analyzeProject(files, { root: program.getCurrentDirectory(), relevantOnly: true, ...options, resolveModule });
   byProgram.set(program, analysis);
   return analysis;
 }
+
+const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"]([^'"\n]+)['"]/g;
+const METHOD = /^\s*(?:(?:public|private|protected|static|async|override)\s+)*#?([A-Za-z_$][\w$]*)\s*\([^)]*\)\s*(?::[^{]*)?\{/gm;
+
+/**
+ * The files that can take part in a finding, by their text alone: those that register listeners, then every file
+ * that imports one of those (transitively), or calls one of their methods by name (an injected instance).
+ */
+function relevantFiles(files: ReadonlyMap<string, ProjectFile>, resolveModule: (specifier: string, fromPath: string) => string | null): Set<string> {
+  const relevant = new Set<string>();
+  const methods = new Set<string>();
+  for (const [path, file] of files) {
+    if (!mayRegisterText(file.text)) continue;
+    relevant.add(path);
+    for (const match of file.text.matchAll(METHOD)) if (match[1] && !KEYWORDS.has(match[1])) methods.add(match[1]);
+  }
+  const calls = methods.size === 0 ? null : new RegExp(`\\.(?:${[...methods].map((m) => m.replace(/\$/g, '\\$')).join('|')})\\s*\\(`);
+  const imports = new Map<string, string[]>();
+  for (const [path, file] of files) {
+    if (relevant.has(path)) continue;
+    if (calls?.test(file.text)) {
+      relevant.add(path);
+      continue;
+    }
+    const targets = [...file.text.matchAll(SPECIFIER)].map((m) => resolveModule(m[1]!, path)).filter((t): t is string => t !== null);
+    imports.set(path, targets);
+  }
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const [path, targets] of imports) {
+      if (relevant.has(path) || !targets.some((target) => relevant.has(target))) continue;
+      relevant.add(path);
+      grew = true;
+    }
+  }
+  return relevant;
+}
+
+const KEYWORDS: ReadonlySet<string> = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'constructor']);
 
 /** `caller (file:line) -> ... -> tracker (file:line) -> socket.on('close') (file:line)`. */
 function chainOf(path: string, finding: Finding): ChainStep[] {

@@ -335,7 +335,10 @@ export function buildRepeatingContexts(
     if (external) seeds.push([fn, { kind: 'external', what: `${fn.displayName}, called from ${external.what}`, node: fn.node, via: null, external }]);
     // With types: a function that takes a ServerResponse handles a request, whatever calls it.
     const types = index.input.types;
-    const response = types ? fn.node.params.find((param) => types.receiverType(param) === 'server-response') : undefined;
+    // Only annotated parameters: asking the checker about every parameter of every function costs more than it finds.
+    const response = types
+      ? fn.node.params.find((param) => 'typeAnnotation' in param && param.typeAnnotation && types.receiverType(param) === 'server-response')
+      : undefined;
     if (response) seeds.push([fn, { kind: 'server-handler', what: `${fn.displayName}, a request handler (it takes a ServerResponse)`, node: response, via: null }]);
     if (fn.name !== null && options.perRequestFunctions.has(fn.name)) {
       seeds.push([fn, { kind: 'configured', what: `${fn.displayName}, configured as a per-request function`, node: fn.node, via: null }]);

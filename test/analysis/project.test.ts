@@ -138,6 +138,21 @@ net.createServer((socket) => watch(socket));
     expect(found).toEqual([]);
   });
 
+  it('with relevantOnly, parses only files that register or lead to one, and still follows two hops', () => {
+    const files = project({
+      'handler.js': "import http from 'node:http';\nimport { relay } from './relay.js';\nexport const server = http.createServer((req, res) => { relay(req.socket); res.end(); });\n",
+      'relay.js': "import { attach } from './attach.js';\nexport function relay(socket) { attach(socket); }\n",
+      'attach.js': "export function attach(socket) { socket.on('timeout', () => socket.destroy()); }\n",
+      'unrelated.js': 'export const broken = ;\n',
+    });
+    const all = analyzeProject(files, { root });
+    const relevant = analyzeProject(files, { root, relevantOnly: true });
+    expect(relevant.findings.map((f) => f.path)).toEqual([join(root, 'attach.js')]);
+    expect(relevant.findings.map((f) => f.chain)).toEqual(all.findings.map((f) => f.chain));
+    expect(all.errors.map((e) => e.path)).toEqual([join(root, 'unrelated.js')]);
+    expect(relevant.errors).toEqual([]);
+  });
+
   it('reports a file that does not parse and analyses the others', () => {
     const { errors, found } = run({ 'broken.js': 'export function (', 'tracker.js': tracker });
     expect(errors).toEqual([expect.objectContaining({ path: join(root, 'broken.js'), line: 1 })]);

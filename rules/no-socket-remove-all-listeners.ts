@@ -1,0 +1,83 @@
+// Reports removeAllListeners on an emitter this code does not own alone (a socket, an agent, `process`, a server,
+// a response, anything handed in): it strips listeners Node and other code keep there. The logic lives in
+// src/analysis/remove-all.ts.
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { INDEXED_NODE_TYPES } from '../src/analysis/index.js';
+import { findUnsafeRemoveAlls, mayRemoveAllText, type RemoveAllFindingKind, type RemoveAllSuggestionId } from '../src/analysis/remove-all.js';
+import { createRule } from './utils/create-rule.js';
+
+type Options = [
+  {
+    ownedEmitters?: string[];
+  },
+];
+type MessageIds = RemoveAllFindingKind | RemoveAllSuggestionId;
+
+const REMEDY = 'Remove only the listeners this code added, with removeListener(event, handler).';
+
+export default createRule<Options, MessageIds>({
+  name: 'no-socket-remove-all-listeners',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow removeAllListeners on sockets, agents, process, servers and other emitters this code does not own',
+      recommended: true,
+      requiresTypeChecking: false,
+    },
+    hasSuggestions: true,
+    messages: {
+      stripsNodeListeners: `{{call}} removes {{removed}} from {{receiver}} ({{what}}), including the ones Node itself keeps there ({{nodeListeners}}): without them {{consequence}}. ${REMEDY}`,
+      mayStripNodeListeners: `{{call}} removes {{removed}} from {{receiver}} ({{what}}). If it is {{noun}}, that includes the ones Node itself keeps there ({{nodeListeners}}): without them {{consequence}}. ${REMEDY}`,
+      stripsOthersListeners: `{{call}} removes {{removed}} from {{receiver}} ({{what}}), including listeners other code added, which then stop hearing its events without being told. ${REMEDY}`,
+      removeOwnListeners: 'Remove only the listeners this code added to {{receiver}}: {{handlers}}.',
+    },
+    defaultOptions: [{}],
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          ownedEmitters: {
+            type: 'array',
+            items: { type: 'string' },
+            uniqueItems: true,
+            description: 'Identifiers or member paths (`bus`, `this.events`) of emitters that only this code listens to; never reported.',
+          },
+        },
+      },
+    ],
+  },
+  create(context, [options]) {
+    if (!mayRemoveAllText(context.sourceCode.text)) return {};
+    const indexedNodes: TSESTree.Node[] = [];
+    const collect = (node: TSESTree.Node): void => {
+      indexedNodes.push(node);
+    };
+    const listeners: TSESLint.RuleListener = {};
+    for (const type of INDEXED_NODE_TYPES) listeners[type] = collect;
+    return {
+      ...listeners,
+      'Program:exit'(program) {
+        const { sourceCode } = context;
+        const findings = findUnsafeRemoveAlls(
+          { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text, indexedNodes },
+          options,
+        );
+        for (const finding of findings) {
+          context.report({
+            node: finding.node,
+            messageId: finding.kind,
+            data: finding.data,
+            suggest: finding.suggestions.map(
+              (suggestion): TSESLint.SuggestionReportDescriptor<MessageIds> => ({
+                messageId: suggestion.messageId,
+                data: suggestion.data,
+                fix: (fixer) => suggestion.edits.map((edit) => fixer.replaceTextRange([edit.range[0], edit.range[1]], edit.text)),
+              }),
+            ),
+          });
+        }
+      },
+    };
+  },
+});
