@@ -332,17 +332,26 @@ try {
 
 const CHILD_TIMEOUT_MS = 60_000;
 
+export interface IsolationOptions {
+  /** More arguments for the child's `node`, before its script: `['--import', registerUrl]` preloads the register hook. */
+  nodeArgs?: readonly string[];
+}
+
+export interface IsolatedTrafficResult extends TrafficResult {
+  /** What the child wrote to stderr: empty unless something preloaded (a hook) writes there. Its warnings are in `warnings`. */
+  stderr: string;
+}
+
 /**
  * driveTraffic in a fresh Node process, so warnings (emitted once per emitter and event, process-wide) and
  * module state from one run cannot leak into another. The child must exit on its own: a server, socket or timer
  * left open makes this reject after a minute.
  */
-export function driveTrafficIsolated(moduleUrl: string, options: TrafficOptions): Promise<TrafficResult> {
+export function driveTrafficIsolated(moduleUrl: string, options: TrafficOptions, isolation: IsolationOptions = {}): Promise<IsolatedTrafficResult> {
   return new Promise((resolve, reject) => {
     // --no-warnings: the child still sees its warnings through process.on('warning'), it just doesn't print them.
-    const child = spawn(process.execPath, ['--no-warnings', '--input-type=module', '--eval', CHILD_SOURCE], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const args = ['--no-warnings', ...(isolation.nodeArgs ?? []), '--input-type=module', '--eval', CHILD_SOURCE];
+    const child = spawn(process.execPath, args, { stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (text: string) => (stdout += text));
@@ -363,7 +372,7 @@ export function driveTrafficIsolated(moduleUrl: string, options: TrafficOptions)
       } catch {
         reply = undefined;
       }
-      if (code === 0 && reply?.result !== undefined) resolve(reply.result);
+      if (code === 0 && reply?.result !== undefined) resolve({ ...reply.result, stderr });
       else if (reply?.error !== undefined) reject(new Error(reply.error));
       else {
         const how = signal === null ? `exit code ${String(code)}` : `signal ${signal}`;
