@@ -1,16 +1,19 @@
 // Runs the whole benchmark: installs the corpus if needed, lints it (corpus-report.mjs), times it
-// (perf.mjs), then regenerates bench/RESULTS.md from their JSON outputs and bench/verdicts.json.
+// (perf.mjs and the other timing scripts, typed.mjs, scan-scaling.mjs), measures the runtime (runtime.mjs), then regenerates
+// bench/RESULTS.md from their JSON outputs and bench/verdicts.json.
 //
-//   npm run bench                          build, then everything (about 5-8 minutes on 2 cores)
+//   npm run bench                          build, then everything (about 15-20 minutes on 2 idle cores)
 //   node bench/run.mjs --skip-perf         corpus report only; RESULTS.md keeps the last perf-results.json
 //   node bench/run.mjs --results-only      only regenerate RESULTS.md (after editing verdicts.json)
-//   node bench/run.mjs --rounds N          passed on to perf.mjs
+//   node bench/run.mjs --rounds N          passed on to perf.mjs, rule-time.mjs, codemod.mjs, typed.mjs and runtime.mjs
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median } from './measure.mjs';
 import { perfMarkdown } from './perf-markdown.mjs';
+import { runtimeMarkdown } from './runtime-markdown.mjs';
+import { scanScalingMarkdown, typedMarkdown } from './typed-markdown.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
@@ -48,7 +51,7 @@ function readVerdicts(name = 'verdicts.json') {
 const cell = (text) => String(text).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ');
 const findingKey = (f) => `${f.package}/${f.file}:${f.line}`;
 
-function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime, codemod, codemodVerdicts) {
+function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime, codemod, codemodVerdicts, typed, scanScaling, runtime) {
   const { totals } = summary;
   const out = [];
   out.push('# Benchmark results', '');
@@ -97,7 +100,10 @@ function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime, c
     out.push('');
   }
 
+  if (typed) out.push(...typedMarkdown(typed, verdicts));
+  if (scanScaling) out.push(...scanScalingMarkdown(scanScaling));
   if (codemod) out.push(...codemodMarkdown(codemod, codemodVerdicts));
+  if (runtime) out.push(...runtimeMarkdown(runtime));
 
   out.push('## Corpus', '');
   out.push(`${summary.packages.length} published packages pinned in \`bench/corpus/package.json\`; each one's own source files as listed by`,
@@ -212,7 +218,7 @@ function main() {
     if (!skipPerf) {
       const perfStatus = run(process.execPath, ['--expose-gc', 'bench/perf.mjs', ...perfArgs]);
       if (perfStatus !== 0) throw new Error(`bench/perf.mjs exited with ${perfStatus}`);
-      for (const script of ['bench/rule-time.mjs', 'bench/scaling.mjs', 'bench/codemod.mjs']) {
+      for (const script of ['bench/rule-time.mjs', 'bench/scaling.mjs', 'bench/codemod.mjs', 'bench/typed.mjs', 'bench/scan-scaling.mjs', 'bench/runtime.mjs']) {
         const scriptStatus = run(process.execPath, ['--expose-gc', script, ...(script.endsWith('scaling.mjs') ? [] : perfArgs)]);
         if (scriptStatus !== 0) throw new Error(`${script} exited with ${scriptStatus}`);
       }
@@ -224,8 +230,11 @@ function main() {
   const scaling = existsSync(at('scaling-results.json')) ? readJson('scaling-results.json') : undefined;
   const ruleTime = existsSync(at('rule-time-results.json')) ? readJson('rule-time-results.json') : undefined;
   const codemod = existsSync(at('codemod-results.json')) ? readJson('codemod-results.json') : undefined;
+  const typed = existsSync(at('typed-results.json')) ? readJson('typed-results.json') : undefined;
+  const scanScaling = existsSync(at('scan-scaling-results.json')) ? readJson('scan-scaling-results.json') : undefined;
+  const runtime = existsSync(at('runtime-results.json')) ? readJson('runtime-results.json') : undefined;
   const codemodVerdicts = readVerdicts('codemod-verdicts.json');
-  writeFileSync(at('RESULTS.md'), `${resultsMarkdown(summary, findings, perf, readVerdicts(), scaling, ruleTime, codemod, codemodVerdicts)}\n`);
+  writeFileSync(at('RESULTS.md'), `${resultsMarkdown(summary, findings, perf, readVerdicts(), scaling, ruleTime, codemod, codemodVerdicts, typed, scanScaling, runtime)}\n`);
   console.log(`\nwrote bench/RESULTS.md (${findings.length} reports, ${summary.totals.crashes} rule crashes)`);
   if (status !== 0) {
     console.error('corpus-report.mjs failed: the rule crashed on some corpus file (see RESULTS.md, "Rule crashes")');
