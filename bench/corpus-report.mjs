@@ -1,4 +1,4 @@
-// Lints every corpus file with listener-leak/no-per-request-listener through the ESLint Node API, writes
+// Lints every corpus file with every rule of listener-leak through the ESLint Node API, writes
 // every report to bench/corpus-findings.json and a per-package summary to bench/corpus-summary.json.
 // Exits 2 when the rule threw on any file (a crash), after linting all the others; 1 on any other failure.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { CORPUS_DIR, PACKAGE_SKIPS, scanCorpus } from './corpus-files.mjs';
-import { languageOptions, plugin, RULE_ID, SOURCE_FILES } from './lint-config.mjs';
+import { languageOptions, plugin, SOURCE_FILES } from './lint-config.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const FINDINGS_PATH = path.join(BENCH_DIR, 'corpus-findings.json');
@@ -33,7 +33,8 @@ function engineFor(sourceType) {
         files: SOURCE_FILES,
         languageOptions: languageOptions(sourceType),
         plugins: { 'listener-leak': plugin },
-        rules: { [RULE_ID]: 'error' },
+        // Every rule of the recommended config: each report below names its rule.
+        rules: Object.fromEntries(Object.keys(plugin.rules).map((name) => [`listener-leak/${name}`, 'error'])),
       }],
     }));
   }
@@ -89,9 +90,9 @@ async function main() {
       fallbacks.push({ package: entry.package, file: entry.file, expected: entry.sourceType, used: outcome.sourceType });
     }
     for (const m of outcome.messages) {
-      if (m.ruleId === RULE_ID) {
+      if (m.ruleId?.startsWith('listener-leak/')) {
         stats.reports += 1;
-        findings.push({ package: entry.package, version: entry.version, file: entry.file, line: m.line, column: m.column, message: m.message });
+        findings.push({ package: entry.package, version: entry.version, file: entry.file, line: m.line, column: m.column, rule: m.ruleId, message: m.message });
       } else {
         // Anything else ESLint says (there should be nothing) is kept, not dropped.
         otherMessages.push({ package: entry.package, file: entry.file, line: m.line, column: m.column, ruleId: m.ruleId, message: m.message });

@@ -147,13 +147,13 @@ function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime, c
   const rows = findings.map((f, i) => {
     const v = verdicts[findingKey(f)];
     counts[v ? v.verdict : 'unreviewed'] += 1;
-    return `| ${i + 1} | \`${f.package}/${f.file}:${f.line}:${f.column}\` | ${cell(f.message)} | ${v ? v.verdict : 'unreviewed'} | ${v ? cell(v.why) : ''} |`;
+    return `| ${i + 1} | \`${f.package}/${f.file}:${f.line}:${f.column}\` | ${(f.rule ?? 'listener-leak/no-per-request-listener').replace('listener-leak/', '')} | ${cell(f.message)} | ${v ? v.verdict : 'unreviewed'} | ${v ? cell(v.why) : ''} |`;
   });
   if (findings.length === 0) {
     out.push('The rule made no report on the corpus.', '');
   } else {
     out.push(Object.entries(counts).map(([k, n]) => `${k}: ${n}`).join(' · '), '');
-    out.push('| # | where | message | verdict | why |', '| ---: | --- | --- | --- | --- |', ...rows, '');
+    out.push('| # | where | rule | message | verdict | why |', '| ---: | --- | --- | --- | --- | --- |', ...rows, '');
   }
   const live = new Set(findings.map(findingKey));
   const stale = Object.keys(verdicts).filter((key) => !live.has(key));
