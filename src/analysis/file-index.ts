@@ -202,7 +202,21 @@ function nameForFunction(node: FunctionNode): { name: string | null; classNode: 
   }
 }
 
-export function buildFileIndex(input: AnalysisInput): FileIndex {
+const indexes = new WeakMap<TSESTree.Program, Map<TypeOracle | undefined, FileIndex>>();
+
+/**
+ * The index of a parsed file, built once per AST (and type oracle) however many rules ask: every rule of the
+ * plugin reads the same tables, so a file is indexed once per lint, not once per rule.
+ */
+export function fileIndexOf(input: AnalysisInput): FileIndex {
+  let byTypes = indexes.get(input.ast);
+  if (!byTypes) indexes.set(input.ast, (byTypes = new Map<TypeOracle | undefined, FileIndex>()));
+  let index = byTypes.get(input.types);
+  if (!index) byTypes.set(input.types, (index = buildFileIndex(input)));
+  return index;
+}
+
+function buildFileIndex(input: AnalysisInput): FileIndex {
   const functions: FunctionInfo[] = [];
   const functionByNode = new Map<TSESTree.Node, FunctionInfo>();
   const functionsByName = new Map<string, FunctionInfo[]>();

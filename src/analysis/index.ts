@@ -3,7 +3,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { describeNode, line } from './ast.js';
 import { buildCallGraph, type CallGraph } from './call-graph.js';
-import { buildFileIndex, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
+import { fileIndexOf, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
 import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './fixes.js';
 import { findReconnectsAfterTeardown } from './teardown-reconnects.js';
 import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
@@ -107,7 +107,7 @@ const NO_FINDINGS: readonly Finding[] = [];
 function runAnalysis(input: AnalysisInput, options: DetectorOptions, everyFile: boolean): FileAnalysis {
   const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
   if (!everyFile && !indexedNodes.some(mayRegister)) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
-  const index = buildFileIndex({ ...input, indexedNodes });
+  const index = fileIndexOf({ ...input, indexedNodes });
   if (!everyFile && index.registrations.length === 0) return { findings: NO_FINDINGS, index, contexts: null, graph: null, receivers: null };
   const findings: Finding[] = [];
 

@@ -4,7 +4,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { calleeName, childNodes, describeNode, memberName, unwrap } from './ast.js';
 import { definitionOf } from './bindings.js';
-import { buildFileIndex, collectIndexedNodes, INDEXED_NODE_TYPES, type AnalysisInput, type FileIndex } from './file-index.js';
+import { fileIndexOf, collectIndexedNodes, INDEXED_NODE_TYPES, type AnalysisInput, type FileIndex } from './file-index.js';
 import { moduleValueOf } from './modules.js';
 
 export type MaxListenersFindingKind = 'raisesEmitterLimit' | 'raisesDefaultLimit';
@@ -52,7 +52,7 @@ export function findMaxListenersSuppressions(input: MaxListenersInput, options: 
     indexedNodes = collectIndexedNodes(input.ast);
     updates = updates ?? collectUpdates(input.ast);
   }
-  const index = buildFileIndex({ ...input, indexedNodes });
+  const index = fileIndexOf({ ...input, indexedNodes });
   const { text } = input;
   const findings: MaxListenersFinding[] = [];
 

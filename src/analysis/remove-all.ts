@@ -5,7 +5,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { describeNode, memberPath, rootOf, unwrap } from './ast.js';
 import { bindingKey } from './bindings.js';
-import { buildFileIndex, type AnalysisInput, type FileIndex, type ScopeLike, type ScopeVariable } from './file-index.js';
+import { fileIndexOf, type AnalysisInput, type FileIndex, type ScopeLike, type ScopeVariable } from './file-index.js';
 import type { FixSuggestion, TextEdit } from './fixes.js';
 import { buildEmitterOwnership, type Ownership } from './ownership.js';
 import type { Registration, RemoveAll } from './registrations.js';
@@ -35,7 +35,7 @@ export function mayRemoveAllText(text: string): boolean {
 }
 
 export function findUnsafeRemoveAlls(input: AnalysisInput, options: RemoveAllOptions = {}): RemoveAllFinding[] {
-  const index = buildFileIndex(input);
+  const index = fileIndexOf(input);
   if (index.removeAlls.length === 0) return [];
   const ownership = buildEmitterOwnership(index, { ownedEmitters: new Set(options.ownedEmitters ?? []) });
   const findings: RemoveAllFinding[] = [];
