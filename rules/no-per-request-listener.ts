@@ -1,11 +1,12 @@
 // Reports listener registrations that run once per request (or per tick, per reconnect) on an emitter that
 // outlives that run, with no removal or registry guard to pair them. The detector lives in src/analysis.
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { analyzeFile, INDEXED_NODE_TYPES, mayRegisterText, type DetectorOptions, type FindingKind, type SuggestionId } from '../src/analysis/index.js';
+import type { TSESLint } from '@typescript-eslint/utils';
+import { analyzeFile, mayRegisterText, type DetectorOptions, type FindingKind, type SuggestionId } from '../src/analysis/index.js';
 import { resolve } from 'node:path';
 import { analyzeProgram } from '../src/analysis/project.js';
 import { createTypeOracle } from '../src/analysis/types.js';
 import { createRule } from './utils/create-rule.js';
+import { indexedNodeCollector, suggestionsOf } from './utils/detector-rule.js';
 
 type Options = [
   {
@@ -96,12 +97,7 @@ export default createRule<Options, MessageIds>({
     const { typeChecked = false, ...detectorOptions } = options;
     const typed = typeChecked ? typedAnalysis(context, detectorOptions) : null;
     // The detector's index is built from ESLint's own traversal instead of a second walk of the file.
-    const indexedNodes: TSESTree.Node[] = [];
-    const collect = (node: TSESTree.Node): void => {
-      indexedNodes.push(node);
-    };
-    const listeners: TSESLint.RuleListener = {};
-    for (const type of INDEXED_NODE_TYPES) listeners[type] = collect;
+    const { listeners, nodes: indexedNodes } = indexedNodeCollector();
     return {
       ...listeners,
       'Program:exit'(program) {
@@ -115,13 +111,7 @@ export default createRule<Options, MessageIds>({
             node: finding.node,
             messageId: finding.kind,
             data: finding.data,
-            suggest: finding.suggestions.map(
-              (suggestion): TSESLint.SuggestionReportDescriptor<MessageIds> => ({
-                messageId: suggestion.messageId,
-                data: suggestion.data,
-                fix: (fixer) => suggestion.edits.map((edit) => fixer.replaceTextRange([edit.range[0], edit.range[1]], edit.text)),
-              }),
-            ),
+            suggest: suggestionsOf<MessageIds>(finding.suggestions),
           });
         }
       },

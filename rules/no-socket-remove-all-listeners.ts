@@ -1,10 +1,9 @@
 // Reports removeAllListeners on an emitter this code does not own alone (a socket, an agent, `process`, a server,
 // a response, anything handed in): it strips listeners Node and other code keep there. The logic lives in
 // src/analysis/remove-all.ts.
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { INDEXED_NODE_TYPES } from '../src/analysis/index.js';
 import { findUnsafeRemoveAlls, mayRemoveAllText, type RemoveAllFindingKind, type RemoveAllSuggestionId } from '../src/analysis/remove-all.js';
 import { createRule } from './utils/create-rule.js';
+import { indexedNodeCollector, suggestionsOf } from './utils/detector-rule.js';
 
 type Options = [
   {
@@ -49,12 +48,8 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     if (!mayRemoveAllText(context.sourceCode.text)) return {};
-    const indexedNodes: TSESTree.Node[] = [];
-    const collect = (node: TSESTree.Node): void => {
-      indexedNodes.push(node);
-    };
-    const listeners: TSESLint.RuleListener = {};
-    for (const type of INDEXED_NODE_TYPES) listeners[type] = collect;
+    // The detector's index is built from ESLint's own traversal instead of a second walk of the file.
+    const { listeners, nodes: indexedNodes } = indexedNodeCollector();
     return {
       ...listeners,
       'Program:exit'(program) {
@@ -68,13 +63,7 @@ export default createRule<Options, MessageIds>({
             node: finding.node,
             messageId: finding.kind,
             data: finding.data,
-            suggest: finding.suggestions.map(
-              (suggestion): TSESLint.SuggestionReportDescriptor<MessageIds> => ({
-                messageId: suggestion.messageId,
-                data: suggestion.data,
-                fix: (fixer) => suggestion.edits.map((edit) => fixer.replaceTextRange([edit.range[0], edit.range[1]], edit.text)),
-              }),
-            ),
+            suggest: suggestionsOf<MessageIds>(finding.suggestions),
           });
         }
       },
