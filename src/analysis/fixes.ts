@@ -25,13 +25,14 @@ export interface FixSuggestion {
  * The statement that is nothing but the registration (`socket.on(...)`, `res.socket?.on(...)`). Not an awaited
  * one (`await once(socket, 'drain')`): skipping the wait on later requests would change what the code does.
  */
-function statementOf(call: TSESTree.CallExpression): TSESTree.ExpressionStatement | null {
+export function statementOf(call: TSESTree.CallExpression): TSESTree.ExpressionStatement | null {
   let parent: TSESTree.Node = call.parent;
   while (parent.type === AST_NODE_TYPES.ChainExpression) parent = parent.parent;
   return parent.type === AST_NODE_TYPES.ExpressionStatement ? parent : null;
 }
 
-function indentationAt(text: string, offset: number): string {
+/** The whitespace that starts the line `offset` is on, up to it. */
+export function indentationAt(text: string, offset: number): string {
   const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
   return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
 }

@@ -6,7 +6,7 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { describeNode, memberPath, rootOf, unwrap } from './ast.js';
 import { bindingKey } from './bindings.js';
 import { fileIndexOf, type AnalysisInput, type FileIndex, type ScopeLike, type ScopeVariable } from './file-index.js';
-import type { FixSuggestion, TextEdit } from './fixes.js';
+import { indentationAt, statementOf, type FixSuggestion, type TextEdit } from './fixes.js';
 import { buildEmitterOwnership, type Ownership } from './ownership.js';
 import type { Registration, RemoveAll } from './registrations.js';
 
@@ -147,17 +147,6 @@ function removeOwnListeners(
 
 function sourceOf(text: string, node: TSESTree.Node): string {
   return text.slice(node.range[0], node.range[1]);
-}
-
-function statementOf(call: TSESTree.CallExpression): TSESTree.ExpressionStatement | null {
-  let parent: TSESTree.Node = call.parent;
-  while (parent.type === AST_NODE_TYPES.ChainExpression) parent = parent.parent;
-  return parent.type === AST_NODE_TYPES.ExpressionStatement ? parent : null;
-}
-
-function indentationAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart, offset))?.[0] ?? '';
 }
 
 /**
