@@ -5,14 +5,14 @@
 //
 // As a jscodeshift transform: npx jscodeshift -t node_modules/listener-leak/dist/codemods/registry.js src/
 // From the CLI:                npx listener-leak codemod registry src/
-import { extname } from 'node:path';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import jscodeshift, { type API, type Collection, type FileInfo, type JSCodeshift, type Options } from 'jscodeshift';
-import { isTypeScriptOnly, ParseError, parseFile } from '../src/analysis/parse.js';
+import type { API, Collection, FileInfo, JSCodeshift, Options } from 'jscodeshift';
+import { parseFile } from '../src/analysis/parse.js';
 import { mayRegisterText } from '../src/analysis/registrations.js';
 import type { ExternalCaller } from '../src/analysis/index.js';
 import { analyzeProject } from '../src/analysis/project.js';
 import { planTrackers, type TrackerPlan, type TrackerRewrite } from '../src/analysis/trackers.js';
+import { babel, Builder, indexOfStart, listOf, nodeAt, openForRewrite, parserFor, printRewrite, type BabelNode, type Positions } from './recast.js';
 
 export interface TrackerOutcome {
   /** `ConnectionTracker.trackConnection`. */
@@ -45,17 +45,6 @@ export interface RegistryOptions {
 /** A file that does not parse: where, and what the parser said (the detector's ParseError, under the codemod's name). */
 export { ParseError as CodemodParseError } from '../src/analysis/parse.js';
 
-// The recast plumbing below (parser choice, source style, node lookup by position, snippets) is exported for the
-// other transforms (teardown.ts).
-
-/** The tab width recast counts columns with while parsing (its default, made explicit: positions depend on it). */
-export const PARSE_TAB_WIDTH = 4;
-/** jscodeshift's parser for a file: TypeScript by extension, Babel (with JSX and Flow) for everything else. */
-export function parserFor(path: string): 'ts' | 'tsx' | 'babel' {
-  if (extname(path).toLowerCase() === '.tsx') return 'tsx';
-  return isTypeScriptOnly(path) ? 'ts' : 'babel';
-}
-
 /**
  * The calls into each file from repeating code in the others, for `externalCallers`: a run over several files
  * finds a tracker that only another module calls (`HTTPClient` in one file, `ConnectionTracker` in the next).
@@ -69,8 +58,7 @@ export function callersAcross(files: readonly { readonly path: string; readonly 
 export function rewriteTrackers(path: string, source: string, options: RegistryOptions = {}): RegistryResult {
   if (!mayRegisterText(source)) return { output: null, trackers: [], parsed: false };
   const input = parseFile(path, source);
-  const parser = parserFor(path);
-  const plans = planTrackers(input, { typescript: parser !== 'babel', ...(options.externalCallers ? { externalCallers: options.externalCallers } : {}) });
+  const plans = planTrackers(input, { typescript: parserFor(path) !== 'babel', ...(options.externalCallers ? { externalCallers: options.externalCallers } : {}) });
   const rewritable = plans.filter((plan) => plan.verdict.kind === 'rewrite' || (plan.verdict.kind === 'freezes' && options.unsafe === true));
   const outcomes = plans.map((plan): TrackerOutcome => {
     const rewritten = rewritable.includes(plan);
@@ -79,171 +67,12 @@ export function rewriteTrackers(path: string, source: string, options: RegistryO
   });
   if (rewritable.length === 0) return { output: null, trackers: outcomes, parsed: true };
 
-  const j = jscodeshift.withParser(parser);
-  const style = styleOf(source);
-  let root: Collection;
-  try {
-    root = j(source, { tabWidth: PARSE_TAB_WIDTH, useTabs: style.useTabs });
-  } catch (error) {
-    const located = error as { loc?: { line: number; column: number }; message?: unknown };
-    throw new ParseError(String(located.message), located.loc?.line ?? 1, (located.loc?.column ?? 0) + 1);
-  }
-  const positions = new Positions(source, PARSE_TAB_WIDTH);
+  const rewriting = openForRewrite(path, source);
+  const { j, root, style, positions } = rewriting;
   const builder = new Builder(j, style);
   // Later plans first: an edit never moves the nodes an earlier plan still has to find (all found by offset).
   for (const plan of [...rewritable].reverse()) applyPlan(j, source, root, positions, builder, plan);
-  const printed = root.toSource({ quote: style.quote, tabWidth: style.tabWidth, useTabs: style.useTabs, lineTerminator: style.lineTerminator });
-  const output = style.useTabs ? tabifyNewLines(printed, source, style.tabWidth) : printed;
-  return { output: output === source ? null : output, trackers: outcomes, parsed: true };
-}
-
-export interface SourceStyle {
-  quote: 'single' | 'double';
-  tabWidth: number;
-  useTabs: boolean;
-  lineTerminator: string;
-}
-
-/** Quotes, indentation and line ends as the file writes them, so new code looks like the code around it. */
-export function styleOf(source: string): SourceStyle {
-  const singles = (source.match(/'[^'\n]*'/g) ?? []).length;
-  const doubles = (source.match(/"[^"\n]*"/g) ?? []).length;
-  const indents = source.match(/^[ \t]+(?=\S)/gm) ?? [];
-  const useTabs = indents.filter((indent) => indent.startsWith('\t')).length > indents.length / 2;
-  const widths = indents.filter((indent) => !indent.startsWith('\t')).map((indent) => indent.length);
-  const tabWidth = widths.length === 0 ? 2 : Math.min(...widths.filter((width) => width >= 2), 8);
-  return {
-    quote: doubles > singles ? 'double' : 'single',
-    // Recast measured tabs at PARSE_TAB_WIDTH columns: printing with another width would re-indent every line.
-    tabWidth: useTabs ? PARSE_TAB_WIDTH : Number.isFinite(tabWidth) ? tabWidth : 2,
-    useTabs,
-    lineTerminator: source.includes('\r\n') ? '\r\n' : '\n',
-  };
-}
-
-/** A node of jscodeshift's (Babel) AST with the offsets Babel records; found by the detector's offsets. */
-export interface BabelNode {
-  type: string;
-  loc?: { start: { line: number; column: number }; end: { line: number; column: number } } | null;
-  body?: unknown;
-  comments?: unknown[] | null;
-}
-export const babel = (node: unknown): BabelNode => node as BabelNode;
-
-/**
- * Recast indents the first statement it inserts into a tab-indented block with the block's tabs plus spaces.
- * Lines the file did not have before get their leading spaces turned into tabs; the file's own lines stay as they are.
- */
-export function tabifyNewLines(printed: string, source: string, tabWidth: number): string {
-  const original = new Set(source.split(/\r?\n/));
-  return printed.replace(/^(\t*)( +)(?=\S)(.*)$/gm, (line: string, tabs: string, spaces: string, rest: string) => {
-    if (original.has(line.replace(/\r$/, ''))) return line;
-    return `${tabs}${'\t'.repeat(Math.floor(spaces.length / tabWidth))}${' '.repeat(spaces.length % tabWidth)}${rest}`;
-  });
-}
-
-/**
- * Makes statements and class members from source snippets, parsed like the file. Recast reuses a snippet's text
- * as written, so snippets are written in the file's quotes and indentation (given here in two-space steps).
- */
-export class Builder {
-  constructor(
-    private readonly j: JSCodeshift,
-    private readonly style: SourceStyle,
-  ) {}
-
-  /** Statements, parsed as a method body of a class that declares the `#names` they use (Babel checks those). */
-  statements(code: string): BabelNode[] {
-    const method = this.members(`method() {\n${code}\n}`).at(-1) as unknown as { body?: { body: BabelNode[] }; value?: { body: { body: BabelNode[] } } };
-    // Babel's ClassMethod holds the body; with the estree plugin (jscodeshift's `babel` parser) a MethodDefinition's value does.
-    return (method.body ?? method.value!.body).body;
-  }
-
-  member(code: string): BabelNode {
-    return this.members(code).at(-1)!;
-  }
-
-  private members(code: string): BabelNode[] {
-    const privateNames = [...new Set(code.match(/#[A-Za-z_$][\w$]*/g) ?? [])];
-    const declared = privateNames.filter((name) => !new RegExp(`^${name.replace('$', '\\$')}\\b`).test(code)).map((name) => `${name};`);
-    const source = `class Registry {\n${declared.join('\n')}\n${code}\n}`;
-    const program = this.j(this.styled(source), { tabWidth: PARSE_TAB_WIDTH, useTabs: this.style.useTabs }).find(this.j.Program).paths()[0]!.node as unknown as { body: { body: { body: BabelNode[] } }[] };
-    return program.body[0]!.body.body;
-  }
-
-  private styled(code: string): string {
-    const unit = this.style.useTabs ? '\t' : ' '.repeat(this.style.tabWidth);
-    const indented = code.replace(/^(?: {2})+/gm, (steps) => unit.repeat(steps.length / 2));
-    return this.style.quote === 'double' ? indented.replace(/'/g, '"') : indented;
-  }
-}
-
-/**
- * Where a node of the detector's AST is in jscodeshift's. Recast rewrites Babel's offsets from lines and columns in
- * which a tab counts to the next tab stop, so nodes are matched by line and tab-expanded column, never by offset.
- */
-export class Positions {
-  private readonly lineStarts: number[] = [0];
-
-  constructor(
-    private readonly source: string,
-    readonly tabWidth: number,
-  ) {
-    for (let i = source.indexOf('\n'); i !== -1; i = source.indexOf('\n', i + 1)) this.lineStarts.push(i + 1);
-  }
-
-  /** `line:column` of an offset, as recast counts them. */
-  at(offset: number): string {
-    let low = 0;
-    let high = this.lineStarts.length - 1;
-    while (low < high) {
-      const mid = (low + high + 1) >> 1;
-      if (this.lineStarts[mid]! <= offset) low = mid;
-      else high = mid - 1;
-    }
-    let column = 0;
-    for (let i = this.lineStarts[low]!; i < offset; i++) {
-      if (this.source[i] === '\t') {
-        const next = Math.ceil(column / this.tabWidth) * this.tabWidth;
-        column = next === column ? column + this.tabWidth : next;
-      } else column++;
-    }
-    return `${String(low + 1)}:${String(column)}`;
-  }
-
-  startOf(node: BabelNode): string {
-    return node.loc ? `${String(node.loc.start.line)}:${String(node.loc.start.column)}` : '';
-  }
-
-  endOf(node: BabelNode): string {
-    return node.loc ? `${String(node.loc.end.line)}:${String(node.loc.end.column)}` : '';
-  }
-
-  /** Does the jscodeshift node span exactly the detector's range? */
-  spans(node: BabelNode, range: readonly [number, number]): boolean {
-    return this.startOf(node) === this.at(range[0]) && this.endOf(node) === this.at(range[1]);
-  }
-}
-
-/** The node of the jscodeshift AST at the range of a node of the detector's AST. */
-export function nodeAt(j: JSCodeshift, root: Collection, positions: Positions, range: readonly [number, number], type: string): BabelNode {
-  const found = root.find(j.Node).filter((path) => {
-    const node = babel(path.node);
-    return node.type === type && positions.spans(node, range);
-  });
-  if (found.length === 0) throw new Error(`registry codemod: no ${type} at ${positions.at(range[0])}; the two parsers disagree`);
-  return babel(found.paths()[0]!.node);
-}
-
-export function listOf(node: BabelNode): BabelNode[] {
-  return (node as unknown as { body: BabelNode[] }).body;
-}
-
-function indexOfStart(list: readonly BabelNode[], positions: Positions, start: number): number {
-  const wanted = positions.at(start);
-  const at = list.findIndex((item) => positions.startOf(item) === wanted);
-  if (at === -1) throw new Error(`registry codemod: no statement starts at ${wanted}`);
-  return at;
+  return { output: printRewrite(rewriting, source), trackers: outcomes, parsed: true };
 }
 
 function applyPlan(j: JSCodeshift, source: string, root: Collection, positions: Positions, builder: Builder, plan: TrackerPlan): void {

@@ -6,11 +6,11 @@
 //
 // As a jscodeshift transform: npx jscodeshift -t node_modules/listener-leak/dist/codemods/teardown.js src/
 // From the CLI:                npx listener-leak codemod teardown src/
-import jscodeshift, { type API, type Collection, type FileInfo, type JSCodeshift } from 'jscodeshift';
-import { ParseError, parseFile } from '../src/analysis/parse.js';
+import type { API, Collection, FileInfo, JSCodeshift } from 'jscodeshift';
+import { parseFile } from '../src/analysis/parse.js';
 import { mayRegisterText } from '../src/analysis/registrations.js';
 import { planTeardowns, type TeardownPlan, type TeardownRewrite } from '../src/analysis/teardowns.js';
-import { listOf, nodeAt, PARSE_TAB_WIDTH, parserFor, Positions, styleOf, tabifyNewLines, type BabelNode } from './registry.js';
+import { Builder, listOf, nodeAt, openForRewrite, parserFor, printRewrite, type BabelNode, type Positions } from './recast.js';
 
 export { ParseError as CodemodParseError } from '../src/analysis/parse.js';
 
@@ -36,8 +36,7 @@ export interface TeardownResult {
 export function rewriteTeardowns(path: string, source: string): TeardownResult {
   if (!mayRegisterText(source)) return { output: null, listeners: [], parsed: false };
   const input = parseFile(path, source);
-  const parser = parserFor(path);
-  const plans = planTeardowns(input, { typescript: parser !== 'babel' });
+  const plans = planTeardowns(input, { typescript: parserFor(path) !== 'babel' });
   const listeners = plans.map(
     (plan): ListenerOutcome => ({
       name: `${plan.name} ('${plan.event}' listener)`,
@@ -50,24 +49,15 @@ export function rewriteTeardowns(path: string, source: string): TeardownResult {
   const rewrites = plans.filter((plan): plan is TeardownPlan & { rewrite: TeardownRewrite } => plan.rewrite !== null).map((plan) => plan.rewrite);
   if (rewrites.length === 0) return { output: null, listeners, parsed: true };
 
-  const j = jscodeshift.withParser(parser);
-  const style = styleOf(source);
-  let root: Collection;
-  try {
-    root = j(source, { tabWidth: PARSE_TAB_WIDTH, useTabs: style.useTabs });
-  } catch (error) {
-    const located = error as { loc?: { line: number; column: number }; message?: unknown };
-    throw new ParseError(String(located.message), located.loc?.line ?? 1, (located.loc?.column ?? 0) + 1);
-  }
-  const positions = new Positions(source, PARSE_TAB_WIDTH);
-  const snippets = new Snippets(j, style.useTabs);
+  const rewriting = openForRewrite(path, source);
+  const { j, root, style, positions } = rewriting;
+  // Snippets here carry code copied from the file as written: no restyling.
+  const snippets = new Builder(j, style, false);
   // Every node is found by the detector's offsets before any edit; the edits then go by node identity.
   const targets = rewrites.map((rewrite) => findTargets(j, root, positions, rewrite));
   const inserted = new Map<BabelNode[], number>();
   for (const [i, rewrite] of rewrites.entries()) applyRewrite(j, snippets, rewrite, targets[i]!, inserted);
-  const printed = root.toSource({ quote: style.quote, tabWidth: style.tabWidth, useTabs: style.useTabs, lineTerminator: style.lineTerminator });
-  const output = style.useTabs ? tabifyNewLines(printed, source, style.tabWidth) : printed;
-  return { output: output === source ? null : output, listeners, parsed: true };
+  return { output: printRewrite(rewriting, source), listeners, parsed: true };
 }
 
 interface Targets {
@@ -110,30 +100,6 @@ interface Comment {
  * are written whole, comments included; unlike the registry's Builder, quotes are left as they are: the code is made
  * of the file's own text (its event names, its handlers) and quotes of its own it has none.
  */
-class Snippets {
-  constructor(
-    private readonly j: JSCodeshift,
-    private readonly useTabs: boolean,
-  ) {}
-
-  statements(code: string): BabelNode[] {
-    const method = this.members(`method() {\n${code}\n}`)[0] as unknown as { body?: { body: BabelNode[] }; value?: { body: { body: BabelNode[] } } };
-    // Babel's ClassMethod holds the body; with the estree plugin (jscodeshift's `babel` parser) a MethodDefinition's value does.
-    return (method.body ?? method.value!.body).body;
-  }
-
-  member(code: string): BabelNode {
-    return this.members(code)[0]!;
-  }
-
-  private members(code: string): BabelNode[] {
-    const program = this.j(`class Snippet {\n${code}\n}`, { tabWidth: PARSE_TAB_WIDTH, useTabs: this.useTabs }).find(this.j.Program).paths()[0]!.node as unknown as {
-      body: { body: { body: BabelNode[] } }[];
-    };
-    return program.body[0]!.body.body;
-  }
-}
-
 /** A statement's leading comments, as code. */
 function leadingCommentsOf(statement: BabelNode): string {
   return ((statement.comments ?? []) as Comment[])
@@ -147,7 +113,7 @@ function leadingCommentsOf(statement: BabelNode): string {
  * Recast spaces statements by their original positions: the old statement forgets its own, so the blank line before
  * the group stays before the group and none opens inside it.
  */
-function insertBefore(snippets: Snippets, statements: BabelNode[], statement: BabelNode, code: string, more: readonly BabelNode[] = []): void {
+function insertBefore(snippets: Builder, statements: BabelNode[], statement: BabelNode, code: string, more: readonly BabelNode[] = []): void {
   const nodes = [...snippets.statements(`${leadingCommentsOf(statement)}${code}`), ...more];
   statement.comments = ((statement.comments ?? []) as Comment[]).filter((comment) => comment.leading !== true);
   statement.loc = null;
@@ -161,7 +127,7 @@ function insertAt(inserted: Map<BabelNode[], number>, list: BabelNode[], start: 
   inserted.set(list, offset + nodes.length);
 }
 
-function applyRewrite(j: JSCodeshift, snippets: Snippets, rewrite: TeardownRewrite, targets: Targets, inserted: Map<BabelNode[], number>): void {
+function applyRewrite(j: JSCodeshift, snippets: Builder, rewrite: TeardownRewrite, targets: Targets, inserted: Map<BabelNode[], number>): void {
   const removeFirst = rewrite.guarded ? `if (${rewrite.reference}) ${rewrite.removal};` : `${rewrite.removal};`;
 
   // 1. In the lifecycle method: the previous listener goes before a new one is stored and added.
