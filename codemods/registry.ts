@@ -7,7 +7,7 @@
 // From the CLI:                npx listener-leak codemod registry src/
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { API, Collection, FileInfo, JSCodeshift, Options } from 'jscodeshift';
-import { parseFile } from '../src/analysis/parse.js';
+import { parsedFile, parseFile } from '../src/analysis/parse.js';
 import { mayRegisterText } from '../src/analysis/registrations.js';
 import type { ExternalCaller } from '../src/analysis/index.js';
 import { analyzeProject } from '../src/analysis/project.js';
@@ -57,7 +57,8 @@ export function callersAcross(files: readonly { readonly path: string; readonly 
 /** Rewrites the trackers of one file. Throws CodemodParseError for a file that does not parse. */
 export function rewriteTrackers(path: string, source: string, options: RegistryOptions = {}): RegistryResult {
   if (!mayRegisterText(source)) return { output: null, trackers: [], parsed: false };
-  const input = parseFile(path, source);
+  // In a run over a project (externalCallers given), the project pass has parsed this file already.
+  const input = options.externalCallers ? parsedFile(path, source) : parseFile(path, source);
   const plans = planTrackers(input, { typescript: parserFor(path) !== 'babel', ...(options.externalCallers ? { externalCallers: options.externalCallers } : {}) });
   const rewritable = plans.filter((plan) => plan.verdict.kind === 'rewrite' || (plan.verdict.kind === 'freezes' && options.unsafe === true));
   const outcomes = plans.map((plan): TrackerOutcome => {

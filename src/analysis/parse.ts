@@ -42,3 +42,23 @@ export function parseFile(path: string, text: string): AnalysisInput {
     throw error;
   }
 }
+
+/**
+ * Parses kept by path while the text is the same: a project analysed again (an editor's next program) reparses only
+ * what changed, and a codemod run over a project rewrites files from the parse the project pass made.
+ */
+const parsed = new Map<string, { text: string; input: AnalysisInput }>();
+
+/** parseFile, through the cache. */
+export function parsedFile(path: string, text: string): AnalysisInput {
+  const known = parsed.get(path);
+  if (known?.text === text) return known.input;
+  const input = parseFile(path, text);
+  parsed.set(path, { text, input });
+  return input;
+}
+
+/** Drops every cached parse but those of these paths: the cache holds one project at a time. */
+export function keepParsesOf(paths: ReadonlySet<string>): void {
+  for (const path of parsed.keys()) if (!paths.has(path)) parsed.delete(path);
+}

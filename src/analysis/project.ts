@@ -12,7 +12,7 @@ import type { AnalysisInput, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } from './index.js';
 import { ExportResolver, type OutgoingTarget } from './exports.js';
 import { moduleSpecifier, requiredModule } from './modules.js';
-import { ParseError, parseFile } from './parse.js';
+import { keepParsesOf, ParseError, parsedFile } from './parse.js';
 import { mayRegisterText } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import type { ChainStep, ExternalCaller, RepeatReason } from './repeating-contexts.js';
@@ -85,7 +85,7 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
   }
 
   // The parse cache holds this project's files only: an editor's long session does not keep every file it saw.
-  for (const path of parsed.keys()) if (!byPath.has(path)) parsed.delete(path);
+  keepParsesOf(new Set(byPath.keys()));
 
   const callers = new Map<string, ExternalCaller[]>();
   const seen = new Set<string>();
@@ -127,16 +127,6 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
     for (const finding of safely(path)?.findings ?? []) findings.push({ path, finding, chain: chainOf(path, finding) });
   }
   return { findings, errors, rounds, callers };
-}
-
-/** Parses are kept by path while the text is the same: a project analysed again (an editor's next program) reparses only what changed. */
-const parsed = new Map<string, { text: string; input: AnalysisInput }>();
-function parsedFile(path: string, text: string): AnalysisInput {
-  const known = parsed.get(path);
-  if (known?.text === text) return known.input;
-  const input = parseFile(path, text);
-  parsed.set(path, { text, input });
-  return input;
 }
 
 const byProgram = new WeakMap<ts.Program, ProjectAnalysis>();
