@@ -1,11 +1,9 @@
 // `listener-leak codemod registry|teardown <paths...>`: runs a transform over files and directories, writes each
 // change atomically, and reports every file as error / unmodified / skipped / ok, the way jscodeshift's runner does.
-import { randomBytes } from 'node:crypto';
-import { chmodSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { readFileSync, statSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ExitCode, type Command, type Output } from './command.js';
-import { DEFAULT_EXTENSIONS, findSourceFiles, uncommittedFiles, type Discovery, type SourceFile } from './files.js';
+import { DEFAULT_EXTENSIONS, findSourceFiles, uncommittedFiles, writeAtomically, type Discovery, type SourceFile } from './files.js';
 import { displayPath } from './format-findings.js';
 import { unifiedDiff } from './line-diff.js';
 import { PROGRESS_THRESHOLD, ProgressBar } from './progress.js';
@@ -230,20 +228,6 @@ function parseOptions(args: readonly string[]): Options | { help: string } | { e
   };
 }
 
-/** Writes next to the file, then renames over it: a reader sees the old text or the new, never half of one. */
-function writeAtomically(path: string, text: string): void {
-  const mode = statSync(path).mode & 0o7777;
-  const temp = join(dirname(path), `.${basename(path)}.${String(process.pid)}-${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temp, text, { mode, flag: 'wx' });
-    chmodSync(temp, mode); // the umask may have narrowed it
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
-}
-
 interface Transformed {
   report: FileReport;
   source: string;
@@ -418,7 +402,7 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
         });
       } else {
         try {
-          writeAtomically(file.realPath, rewritten);
+          writeAtomically(file.realPath, rewritten, statSync(file.realPath).mode & 0o7777);
           say(`${shown}: rewrote ${names.join(', ')}\n`);
         } catch (error) {
           fileReport.status = 'error';

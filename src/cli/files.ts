@@ -1,8 +1,9 @@
 // Which source files a command was pointed at: files and directories, node_modules never entered, .gitignore
 // respected (through git inside a work tree, through the `ignore` package outside), symlinks not followed out.
 import { spawnSync } from 'node:child_process';
-import { lstatSync, readFileSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs';
-import { extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, lstatSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
 export const DEFAULT_EXTENSIONS: readonly string[] = ['js', 'jsx', 'mjs', 'cjs', 'ts', 'tsx', 'mts', 'cts'];
@@ -239,4 +240,20 @@ export function uncommittedFiles(paths: readonly string[], cwd: string = process
     }
   }
   return [...new Set(dirty)].sort(compare);
+}
+
+/**
+ * Writes next to the file, then renames over it: a reader sees the old text or the new, never half of one. With
+ * `mode`, the new file keeps it (the umask may have narrowed what writeFileSync created).
+ */
+export function writeAtomically(path: string, text: string, mode?: number): void {
+  const temp = join(dirname(path), `.${basename(path)}.${String(process.pid)}-${randomBytes(4).toString('hex')}.tmp`);
+  try {
+    writeFileSync(temp, text, { flag: 'wx', ...(mode === undefined ? {} : { mode }) });
+    if (mode !== undefined) chmodSync(temp, mode);
+    renameSync(temp, path);
+  } catch (error) {
+    rmSync(temp, { force: true });
+    throw error;
+  }
 }

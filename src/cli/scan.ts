@@ -1,10 +1,10 @@
 // `listener-leak scan [paths...]`: the detector over a whole project, across files, without an ESLint setup: for
 // one-off audits and CI. Reports what the rule reports, with the chain of calls that makes each registration repeat.
-import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ExitCode, type Command, type Output } from './command.js';
+import { writeAtomically } from './files.js';
 import { displayPath } from './format-findings.js';
 import { PROGRESS_THRESHOLD, ProgressBar } from './progress.js';
 import type { LoadedProject } from './project-loader.js';
@@ -70,17 +70,10 @@ function parseOptions(args: readonly string[]): Options | { help: string } | { e
   return { paths: positionals, project: values.project ?? null, format: format as Format, output: values.output ?? null };
 }
 
-/** Writes next to the file, then renames over it: a reader never sees half a report. */
+/** The report file, written whole or not at all. */
 function writeReport(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
-  const temp = join(dirname(path), `.${basename(path)}.${String(process.pid)}-${randomBytes(4).toString('hex')}.tmp`);
-  try {
-    writeFileSync(temp, text, { flag: 'wx' });
-    renameSync(temp, path);
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  writeAtomically(path, text);
 }
 
 async function runScan(args: readonly string[], output: Output): Promise<ExitCode> {
