@@ -1,16 +1,13 @@
 // The registry codemod on input/output fixture pairs, compared exactly, and what every output must also be:
 // stable under a second run, clean under no-per-request-listener, parseable, and (TypeScript) no worse typed.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import tsParser from '@typescript-eslint/parser';
-import { Linter } from 'eslint';
-import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CodemodParseError, rewriteTrackers, type TrackerOutcome } from '../../codemods/registry.js';
-import plugin from '../../rules/index.js';
+import { caseName, lint, outputOf, typeErrors } from './fixture-checks.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'test', 'codemods', 'fixtures', 'registry');
@@ -49,48 +46,7 @@ const expected: Record<string, Expected> = {
   'unsafe-other-receiver': [['Timing.measure', 'left-alone', /also adds listeners to req \(line 11\), which is not its emitter parameter `socket`/]],
 };
 
-const caseName = (input: string): string => input.slice(0, input.indexOf('.input.'));
-const outputOf = (input: string): string => input.replace('.input.', '.output.');
 const optionsFor = (input: string) => ({ unsafe: caseName(input).startsWith('freeze-accepted') });
-
-function lint(file: string, text: string): Linter.LintMessage[] {
-  const linter = new Linter({ configType: 'flat' });
-  return linter.verify(
-    text,
-    [
-      {
-        files: ['**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}'],
-        languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } },
-        plugins: { 'listener-leak': plugin as never },
-        rules: { 'listener-leak/no-per-request-listener': 'error' },
-      },
-    ],
-    file,
-  );
-}
-
-/** TypeScript's diagnostics for one file (with @types/node), as `code message` lines without positions. */
-function typeErrors(file: string, text: string): string[] {
-  const dir = mkdtempSync(join(temp, 'tsc-'));
-  const path = join(dir, file);
-  writeFileSync(path, text);
-  const program = ts.createProgram([path], {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    jsx: ts.JsxEmit.Preserve,
-    types: ['node'],
-    typeRoots: [join(root, 'node_modules', '@types')],
-    skipLibCheck: true,
-  });
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((diagnostic) => diagnostic.file?.fileName === path)
-    .map((diagnostic) => `TS${String(diagnostic.code)} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`)
-    .sort();
-}
 
 describe('registry codemod fixtures', () => {
   it('has an expectation for every fixture, and at least 15 pairs', () => {
@@ -135,7 +91,7 @@ describe('registry codemod fixtures', () => {
 
     if (/\.tsx?$/.test(input)) it('type-checks with no new errors', () => {
       const file = input.replace('.input', '');
-      const introduced = typeErrors(file, output).filter((error) => !typeErrors(file, source).includes(error));
+      const introduced = typeErrors(temp, file, output).filter((error) => !typeErrors(temp, file, source).includes(error));
       expect(introduced).toEqual([]);
     });
   });
@@ -144,7 +100,7 @@ describe('registry codemod fixtures', () => {
 describe('the type check above', () => {
   it('can fail: it sees a field the class does not declare', () => {
     const file = 'broken-field.ts';
-    const errors = typeErrors(file, 'export class A {\n  f(): number {\n    return this.missing.size;\n  }\n}\n');
+    const errors = typeErrors(temp, file, 'export class A {\n  f(): number {\n    return this.missing.size;\n  }\n}\n');
     expect(errors).toEqual([expect.stringMatching(/^TS2339 Property 'missing' does not exist on type 'A'/)]);
   });
 });

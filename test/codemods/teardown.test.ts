@@ -2,16 +2,13 @@
 // under a second run, clean under no-per-request-listener, and (TypeScript) no worse typed. Then the example
 // service's websocket client, fixed on a copy by `listener-leak codemod teardown`, and the transform under jscodeshift.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import tsParser from '@typescript-eslint/parser';
-import { Linter } from 'eslint';
-import ts from 'typescript';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CodemodParseError, rewriteTeardowns, type ListenerOutcome } from '../../codemods/teardown.js';
-import plugin from '../../rules/index.js';
+import { caseName, lint, outputOf, typeErrors } from './fixture-checks.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const fixtures = join(root, 'test', 'codemods', 'fixtures', 'teardown');
@@ -55,46 +52,6 @@ const expected: Record<string, Expected> = {
   'websocket-client': [["WebSocketClient.connect ('SIGINT' listener)", 40, 'rewritten']],
 };
 
-const caseName = (input: string): string => input.slice(0, input.indexOf('.input.'));
-const outputOf = (input: string): string => input.replace('.input.', '.output.');
-
-function lint(file: string, text: string): Linter.LintMessage[] {
-  const linter = new Linter({ configType: 'flat' });
-  return linter.verify(
-    text,
-    [
-      {
-        files: ['**/*.{js,cjs,mjs,jsx,ts,cts,mts,tsx}'],
-        languageOptions: { parser: tsParser, parserOptions: { ecmaFeatures: { jsx: true } } },
-        plugins: { 'listener-leak': plugin as never },
-        rules: { 'listener-leak/no-per-request-listener': 'error' },
-      },
-    ],
-    file,
-  );
-}
-
-/** TypeScript's diagnostics for one file (with @types/node), as `code message` lines without positions. */
-function typeErrors(file: string, text: string): string[] {
-  const dir = mkdtempSync(join(temp, 'tsc-'));
-  const path = join(dir, file);
-  writeFileSync(path, text);
-  const program = ts.createProgram([path], {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.NodeNext,
-    moduleResolution: ts.ModuleResolutionKind.NodeNext,
-    types: ['node'],
-    typeRoots: [join(root, 'node_modules', '@types')],
-    skipLibCheck: true,
-  });
-  return ts
-    .getPreEmitDiagnostics(program)
-    .filter((diagnostic) => diagnostic.file?.fileName === path)
-    .map((diagnostic) => `TS${String(diagnostic.code)} ${ts.flattenDiagnosticMessageText(diagnostic.messageText, '\n')}`)
-    .sort();
-}
 
 describe('teardown codemod fixtures', () => {
   it('has an expectation for every fixture, and at least 8 pairs', () => {
@@ -139,7 +96,7 @@ describe('teardown codemod fixtures', () => {
 
     if (/\.tsx?$/.test(input)) it('type-checks with no new errors', () => {
       const file = input.replace('.input', '');
-      const introduced = typeErrors(file, output).filter((error) => !typeErrors(file, source).includes(error));
+      const introduced = typeErrors(temp, file, output).filter((error) => !typeErrors(temp, file, source).includes(error));
       expect(introduced).toEqual([]);
     });
   });
