@@ -275,8 +275,13 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
     }
     return null;
   };
+  // The nodes come in source order (a pre-order walk), so the functions still open around a node are a stack: the
+  // nearest one is its enclosing function, without climbing parents for every node.
+  const open: FunctionInfo[] = [];
+  const callFunctions: (FunctionInfo | null)[] = [];
   for (const node of nodes) {
-    const outerFn = functionAround(node);
+    while (open.length > 0 && open[open.length - 1]!.node.range[1] <= node.range[0]) open.pop();
+    const outerFn = open.length > 0 ? open[open.length - 1]! : null;
 
     if (isFunctionNode(node)) {
       const naming = nameForFunction(node);
@@ -297,11 +302,13 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
       functions.push(info);
       functionByNode.set(node, info);
       addByName(naming.name, info);
+      open.push(info);
     }
 
     switch (node.type) {
       case AST_NODE_TYPES.CallExpression: {
         calls.push(node);
+        callFunctions.push(outerFn);
         outerFn?.calls.push(node);
         break;
       }
@@ -420,8 +427,8 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
     const constant = event.node ? constantString(index, event.node) : null;
     return constant === null ? event : { value: constant, text: constant };
   };
-  for (const call of calls) {
-    const fn = functionAround(call);
+  for (const [i, call] of calls.entries()) {
+    const fn = callFunctions[i] ?? null;
     const registration = matchRegistration(call, fn, resolveModuleFunction);
     if (registration) registrations.push({ ...registration, event: constantEvent(registration.event) });
     const removal = matchRemoval(call, fn);

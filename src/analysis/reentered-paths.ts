@@ -81,7 +81,8 @@ function findCycles(
   // Edges: nesting (a callback defined in fn), calls, listeners and timers fn sets up. An edge is
   // deferred when it runs later on a close/error/timeout or from a timer: a reconnect path goes through one.
   type Edge = { to: FunctionInfo; via: TSESTree.Node | null; deferred: boolean };
-  const edges = new Map<FunctionInfo, Edge[]>();
+  // Indexed by FunctionInfo.id (the function's position in index.functions): arrays, not maps, on this hot path.
+  const edges: Edge[][] = [];
   const deferredChildren = new Set<FunctionInfo>();
   for (const registration of index.registrations) {
     if (registration.handler && registration.event.value !== null && RECONNECT_EVENTS.has(registration.event.value)) {
@@ -108,62 +109,66 @@ function findCycles(
         }
       }
     }
-    edges.set(fn, out);
+    edges[fn.id] = out;
   }
+  // A cycle needs a deferred edge inside it; without any deferred edge there is none to find.
+  if (deferredChildren.size === 0) return found;
   // Tarjan's strongly connected components, iteratively.
-  const order = new Map<FunctionInfo, number>();
-  const low = new Map<FunctionInfo, number>();
-  const onStack = new Set<FunctionInfo>();
+  const count = index.functions.length;
+  const order = new Int32Array(count).fill(-1);
+  const low = new Int32Array(count);
+  const onStack = new Uint8Array(count);
   const stack: FunctionInfo[] = [];
   const components: FunctionInfo[][] = [];
   let counter = 0;
   for (const start of index.functions) {
-    if (order.has(start)) continue;
+    if (order[start.id] !== -1) continue;
     const work: { fn: FunctionInfo; edge: number }[] = [{ fn: start, edge: 0 }];
-    order.set(start, counter);
-    low.set(start, counter++);
+    order[start.id] = counter;
+    low[start.id] = counter++;
     stack.push(start);
-    onStack.add(start);
+    onStack[start.id] = 1;
     while (work.length > 0) {
       const top = work[work.length - 1]!;
-      const out = edges.get(top.fn) ?? [];
+      const out = edges[top.fn.id] ?? [];
       if (top.edge < out.length) {
         const next = out[top.edge++]!.to;
-        if (!order.has(next)) {
-          order.set(next, counter);
-          low.set(next, counter++);
+        if (order[next.id] === -1) {
+          order[next.id] = counter;
+          low[next.id] = counter++;
           stack.push(next);
-          onStack.add(next);
+          onStack[next.id] = 1;
           work.push({ fn: next, edge: 0 });
-        } else if (onStack.has(next)) {
-          low.set(top.fn, Math.min(low.get(top.fn)!, order.get(next)!));
+        } else if (onStack[next.id] === 1) {
+          low[top.fn.id] = Math.min(low[top.fn.id]!, order[next.id]!);
         }
         continue;
       }
       work.pop();
       if (work.length > 0) {
         const parent = work[work.length - 1]!.fn;
-        low.set(parent, Math.min(low.get(parent)!, low.get(top.fn)!));
+        low[parent.id] = Math.min(low[parent.id]!, low[top.fn.id]!);
       }
-      if (low.get(top.fn) === order.get(top.fn)) {
+      if (low[top.fn.id] === order[top.fn.id]) {
         const component: FunctionInfo[] = [];
         let member: FunctionInfo;
         do {
           member = stack.pop()!;
-          onStack.delete(member);
+          onStack[member.id] = 0;
           component.push(member);
         } while (member !== top.fn);
-        components.push(component);
+        // A single function without an edge to itself is no cycle: most components, skipped here.
+        if (component.length > 1 || (edges[top.fn.id] ?? []).some((edge) => edge.to === top.fn)) components.push(component);
       }
     }
   }
   for (const component of components) {
     const members = new Set(component);
-    const inside = component.flatMap((from) => (edges.get(from) ?? []).filter((edge) => members.has(edge.to)));
+    const inside = component.flatMap((from) => (edges[from.id] ?? []).filter((edge) => members.has(edge.to)));
     // Plain recursion and stream pumps (`once('drain', () => this.flush())`) are not reconnect paths.
     if (!inside.some((edge) => edge.deferred)) continue;
     for (const from of component) {
-      for (const edge of edges.get(from) ?? []) {
+      for (const edge of edges[from.id] ?? []) {
         if (edge.via === null || !members.has(edge.to)) continue;
         if (component.length === 1 && edge.to !== from) continue;
         found.push({ fn: edge.to, via: edge.via, what: `${edge.to.displayName}, which is entered again from inside itself`, cycle: component });

@@ -2,7 +2,7 @@
 // routes, client callbacks, timers, recurring events, re-entered paths, request issuers), then propagates
 // them into nested functions and into the functions those call; one-time setup code stops the spread.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, calleeObject, describeNode, isFunctionLike, isInside, isLoopNode, memberPath, staticString, tsOnlyArray, unwrap, type LoopNode } from './ast.js';
+import { calleeName, calleeObject, describeNode, isFunctionLike, isInside, isLoopNode, memberPath, rootOf, staticString, tsOnlyArray, unwrap, type LoopNode } from './ast.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import { findReenteredPaths } from './reentered-paths.js';
 import type { CallGraph } from './call-graph.js';
@@ -196,8 +196,9 @@ export function buildRepeatingContexts(
       }
     }
 
-    // Test bodies are not request paths.
-    const testRoot = memberPath(unwrap(call.callee))?.split('.')[0];
+    // Test bodies are not request paths. (The root is looked at first: building the path of every callee costs.)
+    const root = rootOf(call.callee);
+    const testRoot = root.type === AST_NODE_TYPES.Identifier && TEST_FUNCTIONS.has(root.name) ? memberPath(unwrap(call.callee))?.split('.')[0] : undefined;
     if (testRoot !== undefined && TEST_FUNCTIONS.has(testRoot)) {
       for (const arg of call.arguments) if (isFunctionLike(arg)) bar(arg, 'a test body');
     }
