@@ -3,6 +3,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import { analyzeFile, mayRegisterText, type DetectorOptions, type FindingKind, type SuggestionId } from '../src/analysis/index.js';
 import { resolve } from 'node:path';
+import { rememberParse } from '../src/analysis/parse.js';
 import { analyzeProgram } from '../src/analysis/project.js';
 import { createTypeOracle } from '../src/analysis/types.js';
 import { createRule } from './utils/create-rule.js';
@@ -133,6 +134,10 @@ function typedAnalysis(context: Readonly<TSESLint.RuleContext<MessageIds, Option
   }
   const map = services.esTreeNodeToTSNodeMap;
   const types = createTypeOracle(services.program, (node) => map.get(node as never));
-  const externalCallers = analyzeProgram(services.program, options).callers.get(resolve(context.filename)) ?? [];
+  const path = resolve(context.filename);
+  // The project pass reads this file from ESLint's parse rather than parsing it again.
+  const { sourceCode } = context;
+  rememberParse(path, { ast: sourceCode.ast, scopeManager: sourceCode.scopeManager!, text: sourceCode.text });
+  const externalCallers = analyzeProgram(services.program, options).callers.get(path) ?? [];
   return { types, externalCallers };
 }

@@ -58,6 +58,14 @@ export function parsedFile(path: string, text: string): AnalysisInput {
   return input;
 }
 
+/**
+ * Records a parse made elsewhere (ESLint's own, of the file being linted) so that the project analysis reads it
+ * instead of parsing the same text again: in an editor, the file being typed in is the one that changed.
+ */
+export function rememberParse(path: string, input: AnalysisInput): void {
+  parsed.set(path, { text: input.text, input });
+}
+
 /** Drops every cached parse but those of these paths: the cache holds one project at a time. */
 export function keepParsesOf(paths: ReadonlySet<string>): void {
   for (const path of parsed.keys()) if (!paths.has(path)) parsed.delete(path);
