@@ -1,6 +1,6 @@
 // The ESLint plugin: every rule of listener-leak and the flat configs that enable them.
 import tsParser from '@typescript-eslint/parser';
-import type { TSESLint } from '@typescript-eslint/utils';
+import type { ESLint, Linter } from 'eslint';
 import { packageInfo } from '../src/package-info.js';
 import noMaxListenersSuppression from './no-max-listeners-suppression.js';
 import noPerRequestListener from './no-per-request-listener.js';
@@ -12,7 +12,8 @@ const rules = {
   'no-max-listeners-suppression': noMaxListenersSuppression,
 };
 
-type FlatConfig = TSESLint.FlatConfig.Config;
+// ESLint's own config type, so that `defineConfig([listenerLeak.configs.recommended])` type-checks in eslint.config.ts.
+type FlatConfig = Linter.Config;
 
 interface Plugin {
   meta: { name: string; version: string; namespace: string };
@@ -28,7 +29,7 @@ const plugin: Plugin = {
 
 const recommended: FlatConfig = {
   name: 'listener-leak/recommended',
-  plugins: { 'listener-leak': plugin as unknown as TSESLint.FlatConfig.Plugin },
+  plugins: { 'listener-leak': plugin as unknown as ESLint.Plugin },
   rules: {
     'listener-leak/no-per-request-listener': 'error',
     'listener-leak/no-socket-remove-all-listeners': 'error',
@@ -51,3 +52,5 @@ plugin.configs['recommended-type-checked'] = {
 };
 
 export default plugin;
+// require('listener-leak') from CommonJS (Node >= 20.19 loads this ES module) returns the plugin, not a namespace.
+export { plugin as 'module.exports' };

@@ -2,6 +2,7 @@
 // TypeScript or JavaScript (with JSX) by extension. A file that does not parse throws a located ParseError.
 import { extname } from 'node:path';
 import { parseForESLint } from '@typescript-eslint/parser';
+import type { Program } from 'typescript';
 import type { AnalysisInput } from './file-index.js';
 
 /** A file that does not parse: where, and what the parser said. */
@@ -22,8 +23,12 @@ export function isTypeScriptOnly(path: string): boolean {
   return TS_EXTENSIONS.has(extname(path).toLowerCase());
 }
 
-/** Parses a file for the detector. Throws ParseError (1-based line and column) for a file that does not parse. */
-export function parseFile(path: string, text: string): AnalysisInput {
+/**
+ * Parses a file for the detector. Throws ParseError (1-based line and column) for a file that does not parse. With
+ * the TypeScript program the file belongs to, its syntax tree is converted rather than parsed again (about a third
+ * less work).
+ */
+export function parseFile(path: string, text: string, program?: Program): AnalysisInput {
   const extension = extname(path).toLowerCase();
   try {
     const { ast, scopeManager } = parseForESLint(text, {
@@ -32,6 +37,7 @@ export function parseFile(path: string, text: string): AnalysisInput {
       loc: true,
       jsx: !TS_EXTENSIONS.has(extension),
       filePath: path,
+      ...(program ? { programs: [program] } : {}),
     });
     return { ast, scopeManager, text };
   } catch (error) {
@@ -50,10 +56,10 @@ export function parseFile(path: string, text: string): AnalysisInput {
 const parsed = new Map<string, { text: string; input: AnalysisInput }>();
 
 /** parseFile, through the cache. */
-export function parsedFile(path: string, text: string): AnalysisInput {
+export function parsedFile(path: string, text: string, program?: Program): AnalysisInput {
   const known = parsed.get(path);
   if (known?.text === text) return known.input;
-  const input = parseFile(path, text);
+  const input = parseFile(path, text, program);
   parsed.set(path, { text, input });
   return input;
 }

@@ -37,6 +37,8 @@ export interface ProjectOptions extends Omit<DetectorOptions, 'externalCallers'>
    * project. The default resolves relative specifiers (with or without extension, `.js` for `.ts`, `index.*`).
    */
   readonly resolveModule?: (specifier: string, fromPath: string) => string | null;
+  /** The TypeScript program the files belong to, if there is one: their syntax trees are reused, not parsed again. */
+  readonly program?: ts.Program;
 }
 
 export interface ProjectFinding {
@@ -77,7 +79,7 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
   for (const [path, file] of byPath) {
     if (wanted && !wanted.has(path)) continue;
     try {
-      inputs.set(path, parsedFile(path, file.text));
+      inputs.set(path, parsedFile(path, file.text, options.program));
     } catch (error) {
       if (!(error instanceof ParseError)) throw error;
       errors.push({ path, line: error.line, column: error.column, message: error.message });
@@ -139,16 +141,20 @@ export function analyzeProgram(program: ts.Program, options: Omit<ProjectOptions
   const known = byProgram.get(program);
   if (known) return known;
   const compilerOptions = program.getCompilerOptions();
+  // Packages below the project's own folder are not its files; a project that itself lives under node_modules (the
+  // installed package's example, linted by `npx listener-leak demo`) still is.
+  const configFile = compilerOptions['configFilePath'];
+  const base = typeof configFile === 'string' ? dirname(configFile) : program.getCurrentDirectory();
   const files = program
     .getSourceFiles()
-    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !/[\\/]node_modules[\\/]/.test(file.fileName))
+    .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !/(^|[\\/])node_modules[\\/]/.test(relative(base, file.fileName)))
     .map((file) => ({ path: resolve(file.fileName), text: file.text }));
   const paths = new Set(files.map((file) => file.path));
   const resolveModule = (specifier: string, fromPath: string): string | null => {
     const resolved = ts.resolveModuleName(specifier, fromPath, compilerOptions, ts.sys).resolvedModule?.resolvedFileName;
     return resolved !== undefined && paths.has(resolve(resolved)) ? resolve(resolved) : null;
   };
-  const analysis = analyzeProject(files, { root: program.getCurrentDirectory(), relevantOnly: true, ...options, resolveModule });
+  const analysis = analyzeProject(files, { root: program.getCurrentDirectory(), relevantOnly: true, ...options, resolveModule, program });
   byProgram.set(program, analysis);
   return analysis;
 }
