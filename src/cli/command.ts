@@ -43,3 +43,17 @@ export function processOutput(): Output {
     width: isTerminal && stdout.columns ? stdout.columns : DEFAULT_WIDTH,
   };
 }
+
+/**
+ * What node:util's parseArgs threw, as a command says it. Its message for an unknown option ends in advice with a
+ * quote left open; the option is named plainly here, and the usage that follows lists the options there are.
+ */
+export function argumentError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    const option = /'([^']*)'/.exec(message)?.[1];
+    if (option !== undefined) return `Unknown option '${option}'. (A path that starts with '-' goes after '--'.)`;
+  }
+  return message;
+}

@@ -1,15 +1,13 @@
 // `listener-leak demo [dir]`: lints a directory and shows the findings. Without dir it lints the bundled example
 // service, then fixes a copy with the registry codemod, lints the copy, and drives both with real keep-alive traffic.
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import tsParser from '@typescript-eslint/parser';
-import { ESLint, type Linter } from 'eslint';
-import plugin from '../../rules/index.js';
+import type { ESLint, Linter } from 'eslint';
 import { packageInfo } from '../package-info.js';
-import { ExitCode, type Command, type Output } from './command.js';
+import { argumentError, ExitCode, type Command, type Output } from './command.js';
 import { displayPath, formatFindings, formatSummary, painter, summarizeFindings, wrapText } from './format-findings.js';
 import {
   driveTrafficIsolated,
@@ -72,24 +70,100 @@ function worse(a: ExitCode, b: ExitCode): ExitCode {
 }
 
 /** With a tsconfig.json in dir, the type-checked config, which follows calls across files; else the recommended one. */
-function configFor(dir: string): { name: string; config: Linter.Config[] } {
-  if (!existsSync(join(dir, 'tsconfig.json'))) {
-    return { name: 'listener-leak/recommended', config: [plugin.configs.recommended as unknown as Linter.Config] };
-  }
-  const typed = plugin.configs['recommended-type-checked'] as unknown as Linter.Config;
-  return {
-    name: 'listener-leak/recommended-type-checked',
-    config: [typed, { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: dir } } }],
-  };
+function configName(dir: string): 'listener-leak/recommended' | 'listener-leak/recommended-type-checked' {
+  return existsSync(join(dir, 'tsconfig.json')) ? 'listener-leak/recommended-type-checked' : 'listener-leak/recommended';
 }
 
-function createLinter(dir: string): ESLint {
+/** A source file ESLint would try to read and cannot: why, and whether that makes the run incomplete. */
+interface Unlintable {
+  /** Relative to the linted directory. */
+  readonly file: string;
+  readonly reason: string;
+  /** Unreadable (exit 1); otherwise there is no file to lint (a broken symlink, a FIFO), and it is skipped. */
+  readonly error: boolean;
+}
+
+/** A glob that matches this one path only (minimatch, which ESLint's ignores use). */
+function literalPattern(file: string): string {
+  return file.replace(/[\\*?[\]{}()!+@#]/g, '\\$&');
+}
+
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a named pipe';
+  if (stats.isSocket()) return 'a socket';
+  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+/**
+ * The source files under dir that ESLint would stop on: it reads each file its pattern matches, and one that cannot
+ * be read (no permission, a broken symlink) ends the whole run, a named pipe blocks it. These are ignored instead,
+ * and listed.
+ */
+function unlintableFiles(dir: string): Unlintable[] {
+  const found: Unlintable[] = [];
+  const walk = (current: string): void => {
+    let entries;
+    try {
+      entries = readdirSync(current, { withFileTypes: true });
+    } catch (error) {
+      // ESLint would stop on it too; the directory given itself was checked before.
+      found.push({ file: `${relative(dir, current)}/`, reason: `cannot list this directory: ${errorMessage(error)}. Make it readable, or move it out.`, error: true });
+      return;
+    }
+    for (const entry of entries) {
+      const path = join(current, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'node_modules' && entry.name !== '.git') walk(path);
+        continue;
+      }
+      if (!SOURCE_EXTENSIONS.has(extname(entry.name))) continue;
+      const file = relative(dir, path);
+      let target: Stats;
+      try {
+        target = statSync(path);
+      } catch {
+        if (entry.isSymbolicLink()) {
+          found.push({ file, reason: `a symlink to ${readlinkSync(path)}, which does not exist`, error: false });
+        }
+        continue;
+      }
+      if (target.isDirectory()) continue;
+      if (!target.isFile()) {
+        found.push({ file, reason: `${kindOf(target)}, not a file`, error: false });
+        continue;
+      }
+      try {
+        closeSync(openSync(path, 'r'));
+      } catch (error) {
+        found.push({ file, reason: `cannot read: ${errorMessage(error)}. Make it readable, or move it out of the directory.`, error: true });
+      }
+    }
+  };
+  walk(dir);
+  return found.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+}
+
+/** ESLint, its parser and the rules load only now: a usage error or --help does not wait for them. */
+async function createLinter(dir: string, unlintable: readonly Unlintable[] = []): Promise<ESLint> {
+  const [{ ESLint }, { default: tsParser }, { default: plugin }] = await Promise.all([
+    import('eslint'),
+    import('@typescript-eslint/parser'),
+    import('../../rules/index.js'),
+  ]);
+  const config: Linter.Config[] =
+    configName(dir) === 'listener-leak/recommended'
+      ? [plugin.configs.recommended]
+      : [
+          plugin.configs['recommended-type-checked'],
+          { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: dir } } },
+        ];
   return new ESLint({
     cwd: dir,
     overrideConfigFile: true,
     errorOnUnmatchedPattern: false,
     overrideConfig: [
-      { name: 'listener-leak/demo/ignores', ignores: ['**/node_modules/'] },
+      { name: 'listener-leak/demo/ignores', ignores: ['**/node_modules/', ...unlintable.map((entry) => literalPattern(entry.file))] },
       {
         name: 'listener-leak/demo/parser',
         files: [SOURCE_FILES],
@@ -97,10 +171,20 @@ function createLinter(dir: string): ESLint {
         // Only listener-leak's rules run here, so directives for other rules are expected to look unused.
         linterOptions: { reportUnusedDisableDirectives: 'off' },
       },
-      // typescript-eslint's config type and ESLint's describe the same object with different declarations.
-      ...configFor(dir).config,
+      ...config,
     ],
   });
+}
+
+/**
+ * typescript-estree counts the column of a parse error from 0 and ESLint passes it on as it is (espree's count from 1),
+ * so `const = ;` would be reported one column to the left of the `=`. Columns shown here are 1-based.
+ */
+function fixParseErrorColumns(results: ESLint.LintResult[]): ESLint.LintResult[] {
+  for (const result of results) {
+    for (const message of result.messages) if (message.fatal === true) message.column += 1;
+  }
+  return results;
 }
 
 async function runDemo(args: readonly string[], output: Output): Promise<ExitCode> {
@@ -114,7 +198,7 @@ async function runDemo(args: readonly string[], output: Output): Promise<ExitCod
       options: { help: { type: 'boolean', short: 'h' } },
     }));
   } catch (error) {
-    output.err(`listener-leak demo: ${errorMessage(error)}\n\n${USAGE}`);
+    output.err(`listener-leak demo: ${argumentError(error)}\n\n${USAGE}`);
     return ExitCode.usage;
   }
   if (help === true) {
@@ -134,26 +218,35 @@ async function runDemo(args: readonly string[], output: Output): Promise<ExitCod
     return ExitCode.usage;
   }
 
+  const unlintable = unlintableFiles(dir);
   let results: ESLint.LintResult[];
   try {
-    results = await createLinter(dir).lintFiles([SOURCE_FILES]);
+    results = fixParseErrorColumns(await (await createLinter(dir, unlintable)).lintFiles([SOURCE_FILES]));
   } catch (error) {
     output.err(`listener-leak demo: linting ${dir} failed:\n${errorMessage(error)}\n`);
     return ExitCode.usage;
   }
 
   const cwd = process.cwd();
-  const heading = `listener-leak ${packageInfo.version}: ${displayPath(dir, cwd)} with ${configFor(dir).name}`;
-  output.out(`${painter(output.color)('bold', heading)}\n\n`);
+  const paint = painter(output.color);
+  const heading = `listener-leak ${packageInfo.version}: ${displayPath(dir, cwd)} with ${configName(dir)}`;
+  output.out(`${paint('bold', heading)}\n\n`);
+  const notLinted = unlintable.map(
+    (entry) => `${paint('bold', displayPath(join(dir, entry.file), cwd))}  ${entry.error ? paint('red', 'error') : 'skipped'}  ${entry.reason}\n`,
+  );
+  const unreadable = unlintable.filter((entry) => entry.error).length;
   if (results.length === 0) {
-    output.out(`No JavaScript or TypeScript files under ${dir}.\n`);
-    return ExitCode.ok;
+    if (notLinted.length > 0) output.out(`${notLinted.join('')}\n`);
+    output.out(`No JavaScript or TypeScript files${unlintable.length > 0 ? ' that can be read' : ''} under ${dir}.\n`);
+    return unreadable > 0 ? ExitCode.incomplete : ExitCode.ok;
   }
 
   const findings = formatFindings(results, { cwd, color: output.color, width: output.width });
   if (findings !== '') output.out(`${findings}\n`);
+  if (notLinted.length > 0) output.out(`${notLinted.join('')}\n`);
   const summary = summarizeFindings(results);
-  output.out(`${formatSummary(summary, output.color)}\n`);
+  const unreadableNote = unreadable > 0 ? paint('bold', `; ${String(unreadable)} ${unreadable === 1 ? 'file' : 'files'} could not be read`) : '';
+  output.out(`${formatSummary(summary, output.color)}${unreadableNote}\n`);
   if (summary.findings > 0 && given === undefined) {
     output.out(
       '\nEach finding is a listener added by code that runs once per request (or per reconnect) to an emitter\n' +
@@ -161,7 +254,7 @@ async function runDemo(args: readonly string[], output: Output): Promise<ExitCod
         'listenerLeak.configs.recommended to your eslint.config.js (see README.md).\n',
     );
   }
-  const linted = summary.parseErrors > 0 ? ExitCode.incomplete : ExitCode.ok;
+  const linted = summary.parseErrors > 0 || unreadable > 0 ? ExitCode.incomplete : ExitCode.ok;
   return given === undefined ? worse(linted, await showFix(output)) : linted;
 }
 
@@ -217,7 +310,7 @@ async function showFix(output: Output): Promise<ExitCode> {
     output.out(`\n${paint('bold', 'The copy, linted again')}\n\n`);
     let results: ESLint.LintResult[];
     try {
-      results = await createLinter(copy).lintFiles([SOURCE_FILES]);
+      results = fixParseErrorColumns(await (await createLinter(copy)).lintFiles([SOURCE_FILES]));
     } catch (error) {
       output.err(`listener-leak demo: linting ${copy} failed:\n${errorMessage(error)}\n`);
       return ExitCode.usage;

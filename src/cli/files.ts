@@ -2,7 +2,7 @@
 // respected (through git inside a work tree, through the `ignore` package outside), symlinks not followed out.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, lstatSync, readFileSync, readdirSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
+import { chmodSync, lstatSync, readFileSync, readdirSync, readlinkSync, realpathSync, renameSync, rmSync, statSync, writeFileSync, type Stats } from 'node:fs';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import ignore, { type Ignore } from 'ignore';
 
@@ -256,4 +256,77 @@ export function writeAtomically(path: string, text: string, mode?: number): void
     rmSync(temp, { force: true });
     throw error;
   }
+}
+
+/**
+ * A given path that does not exist, as a message names it: a broken symlink says where it points, since the
+ * path itself is there (`ls` lists it).
+ */
+export function describeMissing(given: string, cwd: string = process.cwd()): string {
+  const path = resolve(cwd, given);
+  try {
+    if (lstatSync(path).isSymbolicLink()) return `${given} (a symlink to ${readlinkSync(path)}, which does not exist)`;
+  } catch {
+    // not there at all
+  }
+  return given;
+}
+
+/** A file named on the command line whose extension is not one of these: "a .txt file", "a file without an extension". */
+export function foreignExtension(path: string, extensions: readonly string[]): string | null {
+  const extension = extname(path).slice(1).toLowerCase();
+  if (extensions.some((candidate) => candidate.toLowerCase() === extension)) return null;
+  return extension === '' ? 'a file without an extension' : `a .${extension} file`;
+}
+
+/** A file whose bytes are not UTF-8 source text; line and column (1-based) point at the first byte at fault. */
+export class SourceTextError extends Error {
+  override name = 'SourceTextError';
+  constructor(
+    message: string,
+    readonly line: number,
+    readonly column: number,
+  ) {
+    super(message);
+  }
+}
+
+/** git's test for a binary file: a NUL byte in the first 8000 bytes. */
+const BINARY_PROBE_BYTES = 8000;
+
+/** 1-based line and column of the byte at offset, counted as parsers count them (in UTF-16 code units). */
+function positionOfByte(bytes: Buffer, offset: number): { line: number; column: number } {
+  const lines = bytes.subarray(0, offset).toString('utf8').split(/\r\n|[\n\r\u2028\u2029]/);
+  return { line: lines.length, column: (lines.at(-1) ?? '').length + 1 };
+}
+
+/**
+ * The text of a source file that is about to be rewritten. Throws SourceTextError when writing the text back would
+ * not give back the bytes that are there: a binary file (a NUL byte, as git tells), or one that is not UTF-8 (Latin-1,
+ * Windows-1252: decoding replaces each such byte with U+FFFD, and a rewrite would save that). A byte order mark stays.
+ */
+export function readSourceText(path: string): string {
+  const bytes = readFileSync(path);
+  const nul = bytes.subarray(0, BINARY_PROBE_BYTES).indexOf(0);
+  if (nul !== -1) {
+    const { line, column } = positionOfByte(bytes, nul);
+    throw new SourceTextError(
+      'not a text file: it holds a NUL byte here, so it is binary (or text in UTF-16); left as it was. Leave it out of the paths.',
+      line,
+      column,
+    );
+  }
+  const text = bytes.toString('utf8');
+  const roundTrip = Buffer.from(text, 'utf8');
+  if (roundTrip.equals(bytes)) return text;
+  let offset = 0;
+  while (offset < bytes.length && bytes[offset] === roundTrip[offset]) offset++;
+  const { line, column } = positionOfByte(bytes, offset);
+  const byte = (bytes[offset] ?? 0).toString(16).padStart(2, '0');
+  throw new SourceTextError(
+    `not UTF-8: byte 0x${byte} here is not valid UTF-8, and a rewrite would replace it with U+FFFD; left as it was. ` +
+      'Convert the file to UTF-8 first (e.g. iconv -f latin1 -t utf-8), then run the codemod again.',
+    line,
+    column,
+  );
 }

@@ -25,6 +25,8 @@ export interface FindingsSummary {
 const MAX_PROSE_WIDTH = 100;
 const MIN_PROSE_WIDTH = 40;
 const INDENT = '  ';
+// eslint-disable-next-line no-control-regex -- these are the characters it finds
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/g;
 
 export type Style = Parameters<typeof styleText>[0];
 
@@ -103,6 +105,36 @@ function frameLocation(message: Linter.LintMessage, sourceLines: readonly string
   return endColumn > message.column ? { start, end: { line: message.line, column: endColumn } } : { start };
 }
 
+/** The widest source line a frame shows whole; a longer one (minified code) is cut to a window around the column. */
+const MAX_FRAME_COLUMNS = 160;
+/** How much of a cut line is kept left of the reported column. */
+const FRAME_LEAD = 40;
+
+/** The lines a frame shows (2 above and below), each cut to the same window when one is too wide; the others emptied. */
+function cropForFrame(lines: readonly string[], location: SourceLocation): { text: string; location: SourceLocation } {
+  const first = Math.max(1, location.start.line - 2);
+  const last = (location.end?.line ?? location.start.line) + 2;
+  if (lines.slice(first - 1, last).every((line) => line.length <= MAX_FRAME_COLUMNS)) return { text: lines.join('\n'), location };
+  const offset = Math.max(0, (location.start.column ?? 1) - 1 - FRAME_LEAD);
+  const lead = offset > 0 ? '…' : '';
+  const text = lines
+    .map((line, index) => {
+      if (index < first - 1 || index >= last || line.length <= offset) return '';
+      return `${lead}${line.slice(offset, offset + MAX_FRAME_COLUMNS)}${line.length > offset + MAX_FRAME_COLUMNS ? '…' : ''}`;
+    })
+    .join('\n');
+  const widest = lead.length + MAX_FRAME_COLUMNS + 1;
+  const shift = (column: number | undefined): number | undefined =>
+    column === undefined ? undefined : Math.min(widest, Math.max(1, column - offset + lead.length));
+  return {
+    text,
+    location: {
+      start: { line: location.start.line, column: shift(location.start.column) },
+      ...(location.end ? { end: { line: location.end.line, column: shift(location.end.column) } } : {}),
+    },
+  };
+}
+
 function formatMessage(
   message: Linter.LintMessage,
   path: string,
@@ -111,7 +143,8 @@ function formatMessage(
 ): string {
   const paint = painter(options.color);
   const hasPosition = message.line >= 1;
-  const location = hasPosition ? `${path}:${String(message.line)}:${String(message.column)}` : path;
+  // A parser that rejects a whole file ("File appears to be binary.") reports column 0; columns here are 1-based.
+  const location = hasPosition ? `${path}:${String(message.line)}:${String(Math.max(1, message.column))}` : path;
 
   let label: string;
   let text = message.message;
@@ -127,8 +160,12 @@ function formatMessage(
   const lines = [`${paint(['bold', 'underline'], location)}  ${label}`];
   for (const line of wrapText(text, proseWidth)) lines.push(`${INDENT}${line}`);
 
-  if (hasPosition && source !== undefined) {
-    const frame = codeFrameColumns(source, frameLocation(message, source.split(/\r\n|[\n\r\u2028\u2029]/)), {
+  // A binary file has no code to show, and its bytes would go to the terminal as they are.
+  if (hasPosition && source !== undefined && !source.includes('\0')) {
+    // Control characters (an escape sequence in a string) are shown, not obeyed: one character each, so columns hold.
+    const shown = source.replace(CONTROL_CHARACTERS, '\uFFFD').split(/\r\n|[\n\r\u2028\u2029]/);
+    const cropped = cropForFrame(shown, frameLocation(message, shown));
+    const frame = codeFrameColumns(cropped.text, cropped.location, {
       highlightCode: options.color,
       forceColor: options.color,
       linesAbove: 2,

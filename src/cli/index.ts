@@ -28,7 +28,12 @@ Options:
 
 async function main(args: readonly string[], output: Output): Promise<ExitCode> {
   const [name, ...rest] = args;
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+  if (name === undefined) {
+    // A bare `listener-leak` (a script whose command name came out empty) did nothing it was asked: say so.
+    output.err(`listener-leak: name a command.\n\n${helpText()}`);
+    return ExitCode.usage;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
     output.out(helpText());
     return ExitCode.ok;
   }

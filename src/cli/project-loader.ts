@@ -5,7 +5,7 @@ import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { getCompilerOptionsFromTsConfig, Project, ts } from 'ts-morph';
 import type { ProjectFile } from '../analysis/project.js';
-import { DEFAULT_EXTENSIONS, findSourceFiles } from './files.js';
+import { DEFAULT_EXTENSIONS, describeMissing, findSourceFiles, foreignExtension } from './files.js';
 import { displayPath } from './format-findings.js';
 
 export interface ProjectRequest {
@@ -61,7 +61,25 @@ export function loadProject(request: ProjectRequest): LoadedProject {
   // Files under the given paths: what is reported, and loaded even when the tsconfig leaves them out.
   const discovery = request.paths.length === 0 && configPath !== null ? null : findSourceFiles(request.paths.length === 0 ? ['.'] : request.paths, { extensions: DEFAULT_EXTENSIONS, cwd });
   if (discovery && discovery.missing.length > 0) {
-    throw new ProjectLoadError(`not found: ${discovery.missing.join(', ')}. Pass existing files or directories.`);
+    throw new ProjectLoadError(`not found: ${discovery.missing.map((path) => describeMissing(path, cwd)).join(', ')}. Pass existing files or directories.`);
+  }
+  // Directories yield source files only; a file named on the command line is taken as named, so it is checked here.
+  const foreign = discovery?.files.flatMap((file) => {
+    const kind = foreignExtension(file.path, DEFAULT_EXTENSIONS);
+    return kind === null ? [] : [`${displayPath(file.path, cwd)} (${kind})`];
+  });
+  if (foreign !== undefined && foreign.length > 0) {
+    throw new ProjectLoadError(
+      `not a JavaScript or TypeScript file: ${foreign.join(', ')}. The scan reads ${DEFAULT_EXTENSIONS.map((extension) => `.${extension}`).join(', ')} files; ` +
+        'pass those, or the directories that hold them.',
+    );
+  }
+  if (discovery && discovery.files.length === 0 && (request.paths.length > 0 || configPath === null)) {
+    const where = request.paths.length === 0 ? 'the working directory' : request.paths.join(', ');
+    throw new ProjectLoadError(
+      `no JavaScript or TypeScript files under ${where} (node_modules and what .gitignore excludes are skipped), so nothing was scanned. ` +
+        'Pass the files or directories that hold your sources, or --project with a tsconfig.json.',
+    );
   }
 
   /** By real path: the path shown (as reached), the text once read, and the compiler options of its project. */
@@ -103,7 +121,8 @@ export function loadProject(request: ProjectRequest): LoadedProject {
     try {
       files.push({ path: entry.path, text: entry.text ?? readFileSync(realPath, 'utf8') });
     } catch (error) {
-      unreadable.push({ path: entry.path, message: `cannot read: ${error instanceof Error ? error.message : String(error)}` });
+      const message = `cannot read: ${error instanceof Error ? error.message : String(error)}. Make it readable, or leave it out of the scan.`;
+      unreadable.push({ path: entry.path, message });
     }
   }
   request.onRead?.(byRealPath.size, byRealPath.size);

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ExitCode, type Command, type Output } from './command.js';
+import { argumentError, ExitCode, type Command, type Output } from './command.js';
 import { writeAtomically } from './files.js';
 import { displayPath } from './format-findings.js';
 import { PROGRESS_THRESHOLD, ProgressBar } from './progress.js';
@@ -34,7 +34,8 @@ Options:
   -h, --help             Show this help
 
 Exit codes: 0 no findings, 1 findings (or files that could not be scanned), 2 bad arguments, a missing
-path or tsconfig, a tsconfig that cannot be read. See docs/scan.md.
+path or tsconfig, a tsconfig that cannot be read, a path that is not a source file or holds none. See
+docs/scan.md.
 `;
 
 interface Options {
@@ -59,7 +60,7 @@ function parseOptions(args: readonly string[]): Options | { help: string } | { e
       },
     });
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: argumentError(error) };
   }
   const { values, positionals } = parsed;
   if (values.help === true) return { help: USAGE };
