@@ -3,8 +3,9 @@
 // trackers and decides what is safe (planTrackers); this file only turns a plan into code, with jscodeshift and
 // recast so everything it does not touch keeps its formatting and comments.
 //
-// As a jscodeshift transform: npx jscodeshift -t node_modules/listener-leak/dist/codemods/registry.js src/
+// As a jscodeshift transform: npx jscodeshift -t node_modules/listener-leak/dist/codemods/registry.js --no-babel src/
 // From the CLI:                npx listener-leak codemod registry src/
+import { resolve } from 'node:path';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import type { API, Collection, FileInfo, JSCodeshift, Options } from 'jscodeshift';
 import { parsedFile, parseFile } from '../src/analysis/parse.js';
@@ -52,6 +53,26 @@ export { ParseError as CodemodParseError } from '../src/analysis/parse.js';
  */
 export function callersAcross(files: readonly { readonly path: string; readonly text: string }[]): ReadonlyMap<string, readonly ExternalCaller[]> {
   return analyzeProject(files).callers;
+}
+
+/**
+ * callersAcross as a plain object keyed by absolute path: JSON-serialisable, so it can be computed once and handed to
+ * jscodeshift's workers as the `externalCallers` option (or to worker threads), which the default transform reads.
+ */
+export type ExternalCallersByPath = Readonly<Record<string, readonly ExternalCaller[]>>;
+
+export function callersByPath(files: readonly { readonly path: string; readonly text: string }[]): ExternalCallersByPath {
+  return Object.fromEntries([...callersAcross(files)].map(([path, callers]) => [resolve(path), callers]));
+}
+
+/**
+ * The rewriteTrackers option for one file of a run whose callers were computed up front: the calls into it (none is
+ * an answer too: the file was part of the run), or nothing when there is no such map (the file is read on its own).
+ */
+export function externalCallersOf(byPath: ExternalCallersByPath | undefined, path: string): Pick<RegistryOptions, 'externalCallers'> {
+  if (byPath === undefined) return {};
+  const key = resolve(path);
+  return { externalCallers: Object.hasOwn(byPath, key) ? byPath[key] : [] };
 }
 
 /** Rewrites the trackers of one file. Throws CodemodParseError for a file that does not parse. */
@@ -202,9 +223,15 @@ function declareRegistry(j: JSCodeshift, root: Collection, positions: Positions,
   members.splice(at, 0, builder.member(declaration));
 }
 
-/** The jscodeshift entry point: `npx jscodeshift -t dist/codemods/registry.js src/` (`--unsafe` passes through). */
+/**
+ * The jscodeshift entry point: `npx jscodeshift -t dist/codemods/registry.js src/` (`--unsafe` passes through). Each
+ * file is read on its own unless the options carry `externalCallers` (callersByPath over the files of the run), as
+ * when a program runs jscodeshift's Runner with them: then a tracker called only from another file is rewritten too.
+ */
 export default function transform(file: FileInfo, api: API, options: Options): string | undefined {
-  const result = rewriteTrackers(file.path, file.source, { unsafe: options.unsafe === true });
+  const byPath: unknown = options.externalCallers;
+  const callers = typeof byPath === 'object' && byPath !== null && !Array.isArray(byPath) ? externalCallersOf(byPath as ExternalCallersByPath, file.path) : {};
+  const result = rewriteTrackers(file.path, file.source, { unsafe: options.unsafe === true, ...callers });
   for (const tracker of result.trackers) {
     if (tracker.status === 'left-alone') api.report(`${file.path}:${String(tracker.line)}:${String(tracker.column)} ${tracker.name} left alone: ${tracker.reason ?? ''}`);
   }

@@ -4,7 +4,7 @@
 // The detector plans each edit (planTeardowns in src/analysis/teardowns.ts); this file only writes them, with
 // jscodeshift and recast so everything it does not touch keeps its formatting and comments.
 //
-// As a jscodeshift transform: npx jscodeshift -t node_modules/listener-leak/dist/codemods/teardown.js src/
+// As a jscodeshift transform: npx jscodeshift -t node_modules/listener-leak/dist/codemods/teardown.js --no-babel src/
 // From the CLI:                npx listener-leak codemod teardown src/
 import type { API, Collection, FileInfo, JSCodeshift } from 'jscodeshift';
 import { parseFile } from '../src/analysis/parse.js';

@@ -1,12 +1,29 @@
 // `listener-leak codemod registry|teardown <paths...>`: runs a transform over files and directories, writes each
 // change atomically, and reports every file as error / unmodified / skipped / ok, the way jscodeshift's runner does.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import { ExitCode, type Command, type Output } from './command.js';
-import { DEFAULT_EXTENSIONS, findSourceFiles, uncommittedFiles, writeAtomically, type Discovery, type SourceFile } from './files.js';
+import { transformOnWorkers } from './codemod-pool.js';
+import { crossFileCallers, loadTransform, type LoadedTransform, type Outcome, type TransformName, type TransformOptions } from './codemod-transform.js';
+import { argumentError, ExitCode, type Command, type Output } from './command.js';
+import {
+  DEFAULT_EXTENSIONS,
+  describeMissing,
+  findSourceFiles,
+  foreignExtension,
+  readSourceText,
+  SourceTextError,
+  uncommittedFiles,
+  writeAtomically,
+  type Discovery,
+  type SourceFile,
+} from './files.js';
 import { displayPath } from './format-findings.js';
 import { unifiedDiff } from './line-diff.js';
 import { PROGRESS_THRESHOLD, ProgressBar } from './progress.js';
+
+/** jscodeshift's default, teardown's: a worker per core but one, and at least one (which runs in this process). */
+const DEFAULT_CPUS = Math.max(availableParallelism() - 1, 1);
 
 const USAGE = `Usage: listener-leak codemod registry [options] <paths...>
 
@@ -25,13 +42,17 @@ Options:
   --extensions <list>  Extensions to look for in directories (default: ${DEFAULT_EXTENSIONS.join(',')})
   --unsafe             Also rewrite trackers whose listeners read a value of each call: after the
                        rewrite they keep the first call's value (each one is listed; review them)
+  --cpus <n>           Transform the files on n worker threads (default 1: in this process). The
+                       calls across files are found first, in this process, whatever n is, and
+                       they are most of the work: more threads seldom make it faster. The report
+                       is the same for every n
   -h, --help           Show this help
 
 The report ends with 'N errors / N unmodified / N skipped / N ok', then lists each tracker left alone
 and why. ok files were (with --dry, would be) rewritten; unmodified files were parsed and needed no
 change; skipped files hold no listener registration, so they were not parsed, or were not written (a
-symlink to a file outside the paths); errors could not be parsed, read or written, and are left as
-they were.
+symlink to a file outside the paths); errors could not be parsed, read or written, or are not UTF-8
+text (a binary, a Latin-1 file), and are left as they were.
 
 Exit codes: 0 done, 1 some files could not be processed, 2 bad arguments, a missing path, or
 uncommitted changes without --force.
@@ -56,13 +77,17 @@ Options:
   --json               Print a machine-readable report on stdout instead of the text report
   --force              Run even when git shows uncommitted changes under the paths
   --extensions <list>  Extensions to look for in directories (default: ${DEFAULT_EXTENSIONS.join(',')})
+  --cpus <n>           Transform the files on n worker threads; 1 runs them in this process
+                       (default: the cores less one, as jscodeshift does: ${String(DEFAULT_CPUS)} here). The
+                       report is the same for every n
   -h, --help           Show this help
 
 The report ends with 'N errors / N unmodified / N skipped / N ok', then lists each listener left
 alone and why (path:line:column of the registration). ok files were (with --dry, would be)
 rewritten; unmodified files were parsed and needed no change; skipped files hold no listener
 registration, so they were not parsed, or were not written (a symlink to a file outside the paths);
-errors could not be parsed, read or written, and are left as they were.
+errors could not be parsed, read or written, or are not UTF-8 text (a binary, a Latin-1 file), and are
+left as they were.
 
 Exit codes: 0 done, 1 some files could not be processed, 2 bad arguments, a missing path, or
 uncommitted changes without --force.
@@ -76,84 +101,31 @@ Transforms:
   teardown  Remove the listeners connect()/start() add in the matching teardown (listener-leak codemod teardown --help)
 `;
 
-/** What the runner reports for each tracker or listener a transform looked at. */
-interface Outcome {
-  readonly name: string;
-  readonly line: number;
-  readonly column: number;
-  readonly status: 'rewritten' | 'left-alone';
-  readonly reason: string | null;
-}
-
-interface TransformResult {
-  readonly output: string | null;
-  readonly outcomes: readonly Outcome[];
-  readonly parsed: boolean;
-}
-
-/** A transform's module, loaded only when there are files for it: other commands do not pay for jscodeshift. */
-interface LoadedTransform {
-  rewrite(path: string, source: string, options: { unsafe: boolean }): TransformResult;
-  readonly ParseError: new (...args: never[]) => Error & { line: number; column: number };
-}
-
 interface Transform {
   readonly usage: string;
   /** What its outcomes are called in reports and in the JSON: `trackers`, `listeners`. */
   readonly items: 'trackers' | 'listeners';
   readonly hasUnsafe: boolean;
-  /** Loads the transform for a run over these files (registry reads them all first, for calls across files). */
-  load(files: readonly SourceFile[]): Promise<LoadedTransform>;
+  /** registry: reads every file of the run first, for the calls across files (codemod-transform.ts). */
+  readonly crossFile: boolean;
+  /**
+   * Threads without --cpus. registry: 1, since the calls across files, found in this process first, parse every
+   * file, and a run in this process rewrites from those parses where each worker would parse its files again;
+   * teardown: jscodeshift's default.
+   */
+  readonly defaultCpus: number;
 }
 
 const TRANSFORMS: Readonly<Record<string, Transform>> = {
-  registry: {
-    usage: USAGE,
-    items: 'trackers',
-    hasUnsafe: true,
-    async load(files) {
-      const registry = await import('../../codemods/registry.js');
-      // A tracker called only from another file (the client in one module, the tracker in the next) is found
-      // through the calls between the files of this run.
-      const texts = files.flatMap((file) => {
-        try {
-          return [{ path: file.path, text: readFileSync(file.path, 'utf8') }];
-        } catch {
-          return []; // reported when the file itself is transformed
-        }
-      });
-      const callers = registry.callersAcross(texts);
-      return {
-        rewrite: (path, source, options) => {
-          const result = registry.rewriteTrackers(path, source, { ...options, externalCallers: callers.get(path) ?? [] });
-          return { output: result.output, outcomes: result.trackers, parsed: result.parsed };
-        },
-        ParseError: registry.CodemodParseError,
-      };
-    },
-  },
-  teardown: {
-    usage: TEARDOWN_USAGE,
-    items: 'listeners',
-    hasUnsafe: false,
-    async load() {
-      const teardown = await import('../../codemods/teardown.js');
-      return {
-        rewrite: (path, source) => {
-          const result = teardown.rewriteTeardowns(path, source);
-          return { output: result.output, outcomes: result.listeners, parsed: result.parsed };
-        },
-        ParseError: teardown.CodemodParseError,
-      };
-    },
-  },
+  registry: { usage: USAGE, items: 'trackers', hasUnsafe: true, crossFile: true, defaultCpus: 1 },
+  teardown: { usage: TEARDOWN_USAGE, items: 'listeners', hasUnsafe: false, crossFile: false, defaultCpus: DEFAULT_CPUS },
 };
 
 const MAX_DIRTY_LISTED = 20;
 
 type FileStatus = 'error' | 'unmodified' | 'skipped' | 'ok';
 
-interface FileReport {
+export interface FileReport {
   /** Absolute, as reached from the given paths. */
   path: string;
   status: FileStatus;
@@ -167,13 +139,15 @@ interface FileReport {
 }
 
 interface Options {
-  transform: string;
+  transform: TransformName;
   mode: 'write' | 'dry' | 'print';
   json: boolean;
   force: boolean;
   unsafe: boolean;
   extensions: string[];
   paths: string[];
+  /** Worker threads; 1 runs the transform in this process. */
+  cpus: number;
 }
 
 function errorMessage(error: unknown): string {
@@ -195,11 +169,12 @@ function parseOptions(args: readonly string[]): Options | { help: string } | { e
         force: { type: 'boolean' },
         unsafe: { type: 'boolean' },
         extensions: { type: 'string' },
+        cpus: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (error) {
-    return { error: errorMessage(error) };
+    return { error: argumentError(error) };
   }
   const { values, positionals } = parsed;
   const [transform, ...paths] = positionals;
@@ -217,46 +192,61 @@ function parseOptions(args: readonly string[]): Options | { help: string } | { e
     .map((extension) => extension.trim().replace(/^\./, ''))
     .filter((extension) => extension !== '');
   if (extensions.length === 0) return { error: '--extensions needs a comma-separated list, e.g. --extensions js,ts', usage: chosen.usage };
+  const cpus = values.cpus === undefined ? chosen.defaultCpus : /^\s*\d+\s*$/.test(values.cpus) ? Number(values.cpus) : Number.NaN;
+  if (!Number.isSafeInteger(cpus) || cpus < 1) {
+    return { error: `--cpus needs a whole number of worker threads, 1 or more (1 runs in this process), not '${values.cpus ?? ''}'`, usage: chosen.usage };
+  }
   return {
-    transform,
+    transform: transform as TransformName,
     mode: values.print === true ? 'print' : values.dry === true ? 'dry' : 'write',
     json: values.json === true,
     force: values.force === true,
     unsafe: values.unsafe === true,
     extensions,
     paths,
+    cpus,
   };
 }
 
-interface Transformed {
+export interface Transformed {
   report: FileReport;
   source: string;
   /** The new text when the file changes. */
   output: string | null;
 }
 
-function transformFile(transform: LoadedTransform, name: string, file: SourceFile, unsafe: boolean): Transformed {
+/** One file through the transform, in this process or on a worker thread (codemod-worker.ts). */
+export function transformFile(transform: LoadedTransform, file: SourceFile, options: TransformOptions): Transformed {
   const base = { path: file.path, outcomes: [], line: null, column: null };
   let source: string;
   try {
-    source = readFileSync(file.realPath, 'utf8');
+    // Not decoded leniently: a file that is not UTF-8 text would be saved with its odd bytes replaced.
+    source = readSourceText(file.realPath);
   } catch (error) {
-    return { report: { ...base, status: 'error', reason: `cannot read: ${errorMessage(error)}` }, source: '', output: null };
+    if (error instanceof SourceTextError) {
+      return { report: { ...base, status: 'error', reason: error.message, line: error.line, column: error.column }, source: '', output: null };
+    }
+    const reason = `cannot read: ${errorMessage(error)}. Make it readable, or leave it out of the paths.`;
+    return { report: { ...base, status: 'error', reason }, source: '', output: null };
   }
+  // A file named on the command line is taken whatever its extension: a README or a .json passed by mistake is named.
+  const foreign = foreignExtension(file.path, DEFAULT_EXTENSIONS);
   try {
-    const result = transform.rewrite(file.path, source, { unsafe });
+    const result = transform.rewrite(file.path, source, options);
     const status: FileStatus = result.output !== null && result.output !== source ? 'ok' : result.parsed ? 'unmodified' : 'skipped';
+    const reason = status === 'skipped' && foreign !== null ? `${foreign}, not JavaScript or TypeScript, and no listener registration in it: nothing to rewrite` : null;
     return {
-      report: { ...base, status, outcomes: result.outcomes, reason: null },
+      report: { ...base, status, outcomes: result.outcomes, reason },
       source,
       output: status === 'ok' ? result.output : null,
     };
   } catch (error) {
     if (error instanceof transform.ParseError) {
-      return { report: { ...base, status: 'error', reason: error.message, line: error.line, column: error.column }, source, output: null };
+      const reason = foreign === null ? error.message : `${error.message} (${foreign}, not JavaScript or TypeScript: leave it out of the paths)`;
+      return { report: { ...base, status: 'error', reason, line: error.line, column: error.column }, source, output: null };
     }
     // A bug in the transform: this file stays as it was, and the others still get their turn.
-    return { report: { ...base, status: 'error', reason: `the ${name} transform failed: ${errorMessage(error)}` }, source, output: null };
+    return { report: { ...base, status: 'error', reason: `the ${transform.name} transform failed: ${errorMessage(error)}` }, source, output: null };
   }
 }
 
@@ -339,7 +329,7 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
     return ExitCode.usage;
   }
   if (discovery.missing.length > 0) {
-    const list = discovery.missing.map((path) => `  ${path}`).join('\n');
+    const list = discovery.missing.map((path) => `  ${describeMissing(path, cwd)}`).join('\n');
     output.err(`listener-leak codemod: not found:\n${list}\nPass existing files or directories.\n`);
     return ExitCode.usage;
   }
@@ -386,11 +376,11 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
   }));
   for (const excluded of reports) say(`${displayPath(excluded.path, cwd)}: skipped: ${excluded.reason ?? ''}\n`);
 
-  const transform = discovery.files.length === 0 ? undefined : await TRANSFORMS[options.transform]!.load(discovery.files);
-  const multiple = discovery.files.length > 1;
-  for (const [index, file] of discovery.files.entries()) {
-    progress.update(index);
-    const { report: fileReport, source, output: rewritten } = transformFile(transform!, options.transform, file, options.unsafe);
+  const { files } = discovery;
+  const multiple = files.length > 1;
+  // Writes, diffs and report lines for one file, always in the files' order whoever transformed them.
+  const conclude = (file: SourceFile, transformed: Transformed): void => {
+    const { report: fileReport, source, output: rewritten } = transformed;
     const shown = displayPath(file.path, cwd);
     if (rewritten !== null) {
       const names = fileReport.outcomes.filter((outcome) => outcome.status === 'rewritten').map((outcome) => outcome.name);
@@ -411,7 +401,42 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
       }
     }
     if (fileReport.status === 'error') say(`${describeProblem(fileReport, cwd)}\n`);
+    else if (fileReport.reason !== null) say(`${shown}: ${fileReport.status}: ${fileReport.reason}\n`);
     reports.push(fileReport);
+  };
+
+  if (files.length > 0) {
+    // A tracker called only from another file (the client in one module, the tracker in the next) is found through
+    // the calls between the files of this run: computed once, here, and handed to every worker.
+    if (TRANSFORMS[options.transform]!.crossFile) progress.show(`finding the calls between ${String(files.length)} files...`);
+    const transformOptions: TransformOptions = {
+      unsafe: options.unsafe,
+      ...(TRANSFORMS[options.transform]!.crossFile ? { externalCallers: await crossFileCallers(files) } : {}),
+    };
+    const threads = Math.min(options.cpus, files.length);
+    debug(`${options.transform}: ${String(files.length)} files ${threads > 1 ? `on ${String(threads)} worker threads` : 'in the main thread'}`);
+    if (threads <= 1) {
+      const transform = await loadTransform(options.transform);
+      for (const [index, file] of files.entries()) {
+        progress.update(index);
+        conclude(file, transformFile(transform, file, transformOptions));
+      }
+    } else {
+      // Results come back in any order; each is concluded once every file before it has been.
+      const results: (Transformed | undefined)[] = [];
+      let concluded = 0;
+      let received = 0;
+      progress.update(0);
+      await transformOnWorkers(files, threads, { transform: options.transform, options: transformOptions }, (index, transformed) => {
+        results[index] = transformed;
+        progress.update(++received);
+        for (let next = results[concluded]; next !== undefined; next = results[concluded]) {
+          results[concluded] = undefined;
+          conclude(files[concluded]!, next);
+          concluded++;
+        }
+      });
+    }
   }
   progress.clear();
 
@@ -419,6 +444,11 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
   if (options.json) output.out(jsonReport(reports, options, cwd));
   else report(textSummary(reports, options.mode, cwd));
   return totals.errors > 0 ? ExitCode.incomplete : ExitCode.ok;
+}
+
+/** With DEBUG=listener-leak:codemod (or listener-leak:*), how the files were run, on stderr. */
+function debug(text: string): void {
+  if (/(?:^|,)\s*listener-leak:(?:codemod|\*)\s*(?:,|$)/.test(process.env.DEBUG ?? '')) process.stderr.write(`listener-leak:codemod ${text}\n`);
 }
 
 export const codemodCommand: Command = {
