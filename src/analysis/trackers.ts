@@ -196,6 +196,18 @@ function planOne(
   let callScope: TSESTree.Node = node;
   for (let outer = fn.parent; outer; outer = outer.parent) if (contexts.reasonOf(outer) !== null) callScope = outer.node;
   const perCall = new PerCallValues(index, node, callScope, emitter, resultParts(index, returns, node));
+  // `on(emitter, event, listener)`: a helper that adds whatever listener, for whatever event, its caller passes. Once
+  // per emitter, the listeners of every later call would be dropped, not merely see the first call's values.
+  for (const registration of ownRegistrations) {
+    const handler = registration.handler ? unwrap(registration.handler) : null;
+    const passedIn = handler?.type === AST_NODE_TYPES.Identifier && index.variableOf.get(handler)?.defs[0]?.type === 'Parameter' ? handler.name : null;
+    const eventRead = registration.event.node ? perCall.readBy(registration.event.node) : [];
+    if (passedIn === null && eventRead.length === 0) continue;
+    const what = [...eventRead.map((name) => `the event \`${name}\``), ...(passedIn === null ? [] : [`the listener \`${passedIn}\``])].join(' and ');
+    return leftAlone(
+      `${base.name} adds ${what} its caller passes (line ${line(registration.call)}): once per emitter, the listeners of later calls would never be added (not even --unsafe rewrites that)`,
+    );
+  }
   const frozen = new Set<string>();
   for (const registration of ownRegistrations) {
     if (registration.handler) for (const name of perCall.readBy(registration.handler)) frozen.add(name);
