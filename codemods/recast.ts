@@ -180,7 +180,7 @@ export function openForRewrite(path: string, source: string): Rewriting {
   const style = styleOf(source);
   let root: Collection;
   try {
-    root = j(source, { tabWidth: PARSE_TAB_WIDTH, useTabs: style.useTabs });
+    root = j(hideHashbang(source), { tabWidth: PARSE_TAB_WIDTH, useTabs: style.useTabs });
   } catch (error) {
     const located = error as { loc?: { line: number; column: number }; message?: unknown };
     throw new ParseError(String(located.message), located.loc?.line ?? 1, (located.loc?.column ?? 0) + 1);
@@ -188,9 +188,28 @@ export function openForRewrite(path: string, source: string): Rewriting {
   return { j, root, style, positions: new Positions(source, PARSE_TAB_WIDTH) };
 }
 
+/**
+ * `#!/usr/bin/env node` as a `//` comment of the same length: recast would print a hashbang after whatever is
+ * inserted at the top, where it no longer parses. Positions stay the same; printRewrite puts it back first.
+ */
+function hideHashbang(source: string): string {
+  return source.startsWith('#!') ? `//${source.slice(2)}` : source;
+}
+
+function restoreHashbang(output: string, source: string): string {
+  if (!source.startsWith('#!')) return output;
+  const end = source.indexOf('\n');
+  const hashbang = end === -1 ? source : source.slice(0, end);
+  const hidden = `//${hashbang.slice(2)}`;
+  if (output.startsWith(hidden)) return `#!${output.slice(2)}`;
+  const at = output.indexOf(hidden);
+  const rest = at === -1 ? output : output.slice(0, at) + output.slice(at + hidden.length).replace(/^\r?\n/, '');
+  return `${hashbang}\n${rest}`;
+}
+
 /** The rewritten file in its own style, or null when nothing changed. */
 export function printRewrite({ root, style }: Rewriting, source: string): string | null {
   const printed = root.toSource({ quote: style.quote, tabWidth: style.tabWidth, useTabs: style.useTabs, lineTerminator: style.lineTerminator });
-  const output = style.useTabs ? tabifyNewLines(printed, source, style.tabWidth) : printed;
+  const output = restoreHashbang(style.useTabs ? tabifyNewLines(printed, source, style.tabWidth) : printed, source);
   return output === source ? null : output;
 }

@@ -48,6 +48,13 @@ function capitalized(event: string): string {
   return words.length === 0 ? 'Event' : words.split(' ').map((w) => w[0]!.toUpperCase() + w.slice(1)).join('');
 }
 
+/** An insertion at the start of the code: after a `#!` line, which must stay first. */
+function startOfCode(text: string, inserted: string): TextEdit {
+  if (!text.startsWith('#!')) return { range: [0, 0], text: inserted };
+  const end = text.indexOf('\n');
+  return end === -1 ? { range: [text.length, text.length], text: `\n${inserted}` } : { range: [end + 1, end + 1], text: inserted };
+}
+
 /** Where a module-level declaration goes: after the imports and requires at the top, or at the start. */
 function declarationOffset(program: TSESTree.Program): number {
   let offset = -1;
@@ -98,7 +105,7 @@ export function guardWithWeakSet(index: FileIndex, registration: Registration, f
   const guarded = `if (!${setName}.has(${receiver})) {\n${indent}  ${setName}.add(${receiver});\n${indent}  ${original}\n${indent}}`;
   const at = declarationOffset(ast);
   const declaration = `const ${setName} = new WeakSet();`;
-  const declarationEdit: TextEdit = at === -1 ? { range: [0, 0], text: `${declaration}\n\n` } : { range: [at, at], text: `\n${declaration}` };
+  const declarationEdit: TextEdit = at === -1 ? startOfCode(text, `${declaration}\n\n`) : { range: [at, at], text: `\n${declaration}` };
   return {
     messageId: 'guardWithWeakSet',
     data: { event: registration.event.text, setName },

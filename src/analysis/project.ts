@@ -291,6 +291,13 @@ function outgoingTarget(index: FileIndex, call: TSESTree.CallExpression): Outgoi
 function importOf(index: FileIndex, identifier: TSESTree.Identifier, member: string | null): OutgoingTarget | null {
   const definition = definitionOf(index, identifier);
   if (!definition) return null;
+  if (definition.kind === 'import' && definition.node.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
+    // `import ws = require('ws')` reads as `const ws = require('ws')`; `import x = Namespace.member` names no module.
+    const reference = definition.node.moduleReference;
+    if (reference.type !== AST_NODE_TYPES.TSExternalModuleReference) return null;
+    const source = reference.expression.value;
+    return member === null ? { specifier: source, exportName: 'default', member: null } : { specifier: source, exportName: member, member: null };
+  }
   if (definition.kind === 'import') {
     const specifier = definition.node as TSESTree.ImportClause;
     const declaration = specifier.parent as TSESTree.ImportDeclaration;

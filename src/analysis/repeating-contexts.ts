@@ -305,12 +305,13 @@ export function buildRepeatingContexts(
     );
   }
 
-  function isClientRequestValue(node: TSESTree.Node): boolean {
+  /** Through a few variables (`const req = https.request(...)`); a variable defined by itself (`const x = <T>x`) ends there. */
+  function isClientRequestValue(node: TSESTree.Node, depth = 0): boolean {
     const inner = unwrap(node);
     if (inner.type === AST_NODE_TYPES.CallExpression) return issuesRequest(index, inner) !== null;
-    if (inner.type !== AST_NODE_TYPES.Identifier) return false;
+    if (inner.type !== AST_NODE_TYPES.Identifier || depth > 4) return false;
     const definition = definitionOf(index, inner);
-    return definition?.kind === 'variable' && definition.init !== null && isClientRequestValue(definition.init);
+    return definition?.kind === 'variable' && definition.init !== null && isClientRequestValue(definition.init, depth + 1);
   }
 
   // NestJS handlers and middleware, and functions configured as per request.

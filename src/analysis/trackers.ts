@@ -109,6 +109,9 @@ export function planTrackers(input: AnalysisInput, options: TrackerPlanOptions =
   }
 
   const plans: TrackerPlan[] = [];
+  // Registry names handed out so far, per class body (or `index` for the file's scopes): two trackers of one file
+  // must not both declare `trackedSockets`.
+  const chosen = new Map<object, Set<string>>();
   for (const group of groups.values()) {
     const first = group.findings[0]!;
     const name = group.fn?.displayName ?? 'module code';
@@ -132,7 +135,7 @@ export function planTrackers(input: AnalysisInput, options: TrackerPlanOptions =
       plans.push(leftAlone(`listeners go on ${stray.data.receiver ?? 'an emitter'} (line ${line(stray.node)}), not on a parameter of ${name}`));
       continue;
     }
-    plans.push(planOne(index, contexts, group.fn, group.emitter, base, typescript));
+    plans.push(planOne(index, contexts, group.fn, group.emitter, base, typescript, chosen));
   }
   return plans.sort((a, b) => a.fn.range[0] - b.fn.range[0]);
 }
@@ -155,6 +158,7 @@ function planOne(
   emitter: ScopeVariable,
   base: PlanBase,
   typescript: boolean,
+  chosen: Map<object, Set<string>>,
 ): TrackerPlan {
   const node = fn.node;
   const leftAlone = (reason: string): TrackerPlan => ({ ...base, fn: node, verdict: { kind: 'left-alone', reason }, rewrite: null });
@@ -215,7 +219,7 @@ function planOne(
 
   const state = stateOf(index, contexts, fn, typescript);
   if (!state) return leftAlone(`${base.name} has no scope to keep a registry in (an expression-bodied factory)`);
-  const registryName = registryNameFor(index, state, emitterName);
+  const registryName = registryNameFor(index, state, emitterName, chosen);
   const registry = state.kind === 'scope' ? registryName : `this.${state.style === 'private-field' ? '#' : ''}${registryName}`;
 
   const closeHandler = ownRegistrations
@@ -407,7 +411,7 @@ function namesOfPrivate(classBody: TSESTree.ClassBody): boolean {
 }
 
 /** `trackedSockets` for `socket`, `trackedConns` for `conn`; free in the class or the file. */
-function registryNameFor(index: FileIndex, state: TrackerState, emitter: string): string {
+function registryNameFor(index: FileIndex, state: TrackerState, emitter: string, chosen: Map<object, Set<string>>): string {
   const noun = emitter.length <= 2 ? 'Emitters' : `${emitter[0]!.toUpperCase()}${emitter.slice(1)}${emitter.endsWith('s') ? '' : 's'}`;
   const base = `tracked${noun}`;
   const taken =
@@ -418,8 +422,12 @@ function registryNameFor(index: FileIndex, state: TrackerState, emitter: string)
             .concat([...(index.fieldWrites.get(state.classBody.parent)?.keys() ?? [])]),
         )
       : null;
-  const isTaken = (name: string): boolean => (taken ? taken.has(name) : index.isNameTaken(name));
+  const owner: object = state.kind === 'class' ? state.classBody : index;
+  let given = chosen.get(owner);
+  if (!given) chosen.set(owner, (given = new Set()));
+  const isTaken = (name: string): boolean => given.has(name) || (taken ? taken.has(name) : index.isNameTaken(name));
   let name = base;
   for (let n = 2; isTaken(name); n++) name = `${base}${n}`;
+  given.add(name);
   return name;
 }

@@ -28,6 +28,7 @@ const expected: Record<string, Expected> = {
   'commonjs-export': [['countResets', 'rewritten']],
   'expression-close-handler': [['Pool.adopt', 'rewritten']],
   'freeze-accepted': [['RequestLogger.attach', 'rewritten', /reads `request`, which changes per call/]],
+  'hashbang-script': [['watchSocket', 'rewritten']],
   // Modelled on got's `once(origin, event, listener)` helper, which --unsafe used to rewrite on the corpus.
   'freeze-accepted-generic-helper': [['watch', 'left-alone', /adds the event `eventName` and the listener `handler` its caller passes.*not even --unsafe/]],
   'function-module-tracker': [['watchSocket', 'rewritten']],

@@ -157,6 +157,32 @@ ruleTester.run('no-per-request-listener', rule, {
       ],
     },
     {
+      // Found by the fuzz test: the declaration went above the hashbang, where the file no longer parses.
+      name: 'a script with a hashbang and no imports: the WeakSet goes below the hashbang',
+      code: "#!/usr/bin/env node\nserver.on('request', (req, res) => {\n  req.socket.on('close', () => console.log('closed'));\n  res.end();\n});\n",
+      errors: [
+        {
+          messageId: 'perRequestListener',
+          line: 3,
+          column: 3,
+          data: {
+            event: 'close',
+            receiver: 'req.socket',
+            lifetime: 'a keep-alive socket that outlives the request',
+            context: "once per request: the 'request' listener of server (line 2)",
+          },
+          suggestions: [
+            {
+              messageId: 'guardWithWeakSet',
+              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              output:
+                "#!/usr/bin/env node\nconst socketsWithCloseListener = new WeakSet();\n\nserver.on('request', (req, res) => {\n  if (!socketsWithCloseListener.has(req.socket)) {\n    socketsWithCloseListener.add(req.socket);\n    req.socket.on('close', () => console.log('closed'));\n  }\n  res.end();\n});\n",
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'a private #field agent in a method that sends a request',
       code: dedent`
         import https from 'node:https';
