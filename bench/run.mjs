@@ -2,7 +2,8 @@
 // (perf.mjs and the other timing scripts, typed.mjs, scan-scaling.mjs), measures the runtime (runtime.mjs), then regenerates
 // bench/RESULTS.md from their JSON outputs and bench/verdicts.json.
 //
-//   npm run bench                          build, then everything (about 15-20 minutes on 2 idle cores)
+//   npm run bench                          build, then everything (about 1.5 hours on 2 idle cores: the corpus-wide
+//                                          scale, fuzz and robustness runs take most of it)
 //   node bench/run.mjs --skip-perf         corpus report only; RESULTS.md keeps the last perf-results.json
 //   node bench/run.mjs --results-only      only regenerate RESULTS.md (after editing verdicts.json)
 //   node bench/run.mjs --rounds N          passed on to perf.mjs, rule-time.mjs, codemod.mjs, typed.mjs and runtime.mjs
@@ -14,6 +15,11 @@ import { median } from './measure.mjs';
 import { perfMarkdown } from './perf-markdown.mjs';
 import { runtimeMarkdown } from './runtime-markdown.mjs';
 import { scanScalingMarkdown, typedMarkdown } from './typed-markdown.mjs';
+import { editorLatencyMarkdown } from './editor-latency-markdown.mjs';
+import { preCommitMarkdown } from './pre-commit-markdown.mjs';
+import { scaleMarkdown } from './scale-markdown.mjs';
+import { fuzzMarkdown } from './fuzz-markdown.mjs';
+import { corpusRobustnessMarkdown } from './corpus-robustness-markdown.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
@@ -104,6 +110,10 @@ function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime, c
   if (scanScaling) out.push(...scanScalingMarkdown(scanScaling));
   if (codemod) out.push(...codemodMarkdown(codemod, codemodVerdicts));
   if (runtime) out.push(...runtimeMarkdown(runtime));
+  for (const section of SECTIONS) {
+    const results = existsSync(at(section.results)) ? readJson(section.results) : undefined;
+    if (results) out.push(...section.render(results, verdicts));
+  }
 
   out.push('## Corpus', '');
   out.push(`${summary.packages.length} published packages pinned in \`bench/corpus/package.json\`; each one's own source files as listed by`,
@@ -155,7 +165,10 @@ function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime, c
     out.push(Object.entries(counts).map(([k, n]) => `${k}: ${n}`).join(' · '), '');
     out.push('| # | where | rule | message | verdict | why |', '| ---: | --- | --- | --- | --- | --- |', ...rows, '');
   }
-  const live = new Set(findings.map(findingKey));
+  // Scan's findings over the corpus (corpus-robustness.mjs) are keyed the same way and reviewed in the same file.
+  const robustness = existsSync(at('corpus-robustness-results.json')) ? readJson('corpus-robustness-results.json') : { packages: [] };
+  const scanKeys = robustness.packages.flatMap((p) => (p.scan?.findings ?? []).map((f) => `${p.package}/${f.file}:${f.line}`));
+  const live = new Set([...findings.map(findingKey), ...scanKeys]);
   const stale = Object.keys(verdicts).filter((key) => !live.has(key));
   if (stale.length) {
     out.push('### Verdicts that match no current report', '',
@@ -205,6 +218,18 @@ function codemodMarkdown(codemod, verdicts) {
   return out;
 }
 
+/**
+ * The benchmarks of issue 6, each a script that writes its JSON and a renderer for its RESULTS.md section; `rounds`
+ * says whether the script takes --rounds. They run after the ones above, in this order.
+ */
+const SECTIONS = [
+  { script: 'bench/editor-latency.mjs', results: 'editor-latency-results.json', render: editorLatencyMarkdown, rounds: false },
+  { script: 'bench/pre-commit.mjs', results: 'pre-commit-results.json', render: preCommitMarkdown, rounds: true },
+  { script: 'bench/scale.mjs', results: 'scale-results.json', render: scaleMarkdown, rounds: true },
+  { script: 'bench/fuzz.mjs', results: 'fuzz-results.json', render: fuzzMarkdown, rounds: false },
+  { script: 'bench/corpus-robustness.mjs', results: 'corpus-robustness-results.json', render: corpusRobustnessMarkdown, rounds: false },
+];
+
 function main() {
   let status = 0;
   if (!resultsOnly) {
@@ -221,6 +246,10 @@ function main() {
       for (const script of ['bench/rule-time.mjs', 'bench/scaling.mjs', 'bench/codemod.mjs', 'bench/typed.mjs', 'bench/scan-scaling.mjs', 'bench/runtime.mjs']) {
         const scriptStatus = run(process.execPath, ['--expose-gc', script, ...(script.endsWith('scaling.mjs') ? [] : perfArgs)]);
         if (scriptStatus !== 0) throw new Error(`${script} exited with ${scriptStatus}`);
+      }
+      for (const section of SECTIONS) {
+        const scriptStatus = run(process.execPath, ['--expose-gc', section.script, ...(section.rounds ? perfArgs : [])]);
+        if (scriptStatus !== 0) throw new Error(`${section.script} exited with ${scriptStatus}`);
       }
     }
   }
