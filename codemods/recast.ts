@@ -150,7 +150,7 @@ export function nodeAt(j: JSCodeshift, root: Collection, positions: Positions, r
     const node = babel(path.node);
     return node.type === type && positions.spans(node, range);
   });
-  if (found.length === 0) throw new Error(`registry codemod: no ${type} at ${positions.at(range[0])}; the two parsers disagree`);
+  if (found.length === 0) throw new Error(`codemod: no ${type} at ${positions.at(range[0])}; the two parsers disagree`);
   return babel(found.paths()[0]!.node);
 }
 
@@ -161,7 +161,7 @@ export function listOf(node: BabelNode): BabelNode[] {
 export function indexOfStart(list: readonly BabelNode[], positions: Positions, start: number): number {
   const wanted = positions.at(start);
   const at = list.findIndex((item) => positions.startOf(item) === wanted);
-  if (at === -1) throw new Error(`registry codemod: no statement starts at ${wanted}`);
+  if (at === -1) throw new Error(`codemod: no statement starts at ${wanted}`);
   return at;
 }
 

@@ -7,6 +7,7 @@ import { bindingKey, definitionOf } from './bindings.js';
 import type { AnalysisInput, ClassNode, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type Finding } from './index.js';
 import { buildLifecycles, methodOf, type LifecycleContext } from './lifecycles.js';
+import type { Registration } from './registrations.js';
 import { TEARDOWN_LIFECYCLE_METHODS } from './vocabulary.js';
 
 export interface TeardownPlan {
@@ -119,6 +120,11 @@ export function planTeardowns(input: AnalysisInput, options: TeardownPlanOptions
     }
     const context = lifecycles.contextOf(registration, finding.frame);
     if (!context) continue; // not a lifecycle: the registry codemod's, or a fix by hand
+    const nested = nestedRegistration(registration, context);
+    if (nested) {
+      plans.push(leftAlone(nested));
+      continue;
+    }
     if (finding.pairing.lifecycle !== true || !context.teardown) {
       plans.push(leftAlone(`${className(context.cls)} has no teardown method (${TEARDOWN_NAMES}) to remove the '${registration.event.text}' listener in: add one, then run the codemod again`));
       continue;
@@ -135,6 +141,35 @@ function className(cls: ClassNode): string {
 
 function text(index: FileIndex, node: TSESTree.Node): string {
   return index.input.text.slice(node.range[0], node.range[1]);
+}
+
+/**
+ * Why a registration is not one the method itself makes each run, or null when it is: inside a class declared in the
+ * method (a static block, an initializer: `this` is that class), or inside a callback that may run later (a timer, a
+ * listener, forEach). A callback that runs at once (an IIFE, a Promise executor) counts as the method's own code, as
+ * the rule counts it: there the previous listener's removal runs before the next one is added.
+ */
+function nestedRegistration(registration: Registration, context: LifecycleContext): string | null {
+  const method = context.method.node;
+  const where = `${context.method.displayName} (line ${line(registration.call)})`;
+  const event = registration.event.text;
+  for (let node: TSESTree.Node | undefined = registration.call.parent; node && node !== method; node = node.parent) {
+    if (node.type === AST_NODE_TYPES.ClassBody) {
+      return `the '${event}' listener in ${where} is added inside a class declared there (line ${line(node.parent)}), where \`this\` is that class, not ${className(context.cls)}: remove it by hand`;
+    }
+    if (isFunctionNode(node) && !runsAtOnce(node)) {
+      const teardown = context.teardown ? `${context.teardown.displayName}()` : 'the teardown';
+      return `the '${event}' listener in ${where} is added in a callback (line ${line(node)}), not by ${context.method.displayName}() itself: the callback may run after ${teardown}, or more than once a run, so a handler kept in a field may be replaced before it is removed; remove it by hand`;
+    }
+  }
+  return null;
+}
+
+/** A function called where it is written: `(() => { ... })()`, `new Promise((resolve) => { ... })`. */
+function runsAtOnce(fn: FunctionNode): boolean {
+  const parent = fn.parent;
+  if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === fn) return true;
+  return parent.type === AST_NODE_TYPES.NewExpression && memberPath(parent.callee) === 'Promise' && parent.arguments[0] === fn;
 }
 
 /** The plan, or why the registration is left alone. */

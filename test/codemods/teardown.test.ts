@@ -27,6 +27,14 @@ const expected: Record<string, Expected> = {
     ["Feed.installSignalHandlers ('SIGTERM' listener)", 13, 'rewritten'],
     ["Feed.installSignalHandlers ('SIGINT' listener)", 14, 'rewritten'],
   ],
+  'listener-in-callback': [
+    ["Poller.start ('refresh' listener)", 10, 'left-alone', /^the 'refresh' listener in Poller\.start \(line 10\) is added in a callback \(line 9\), not by Poller\.start\(\) itself: .*remove it by hand$/],
+    ["Poller.start ('exit' listener)", 14, 'left-alone', /^the 'exit' listener in Poller\.start \(line 14\) is added in a callback \(line 13\), not by Poller\.start\(\) itself: the callback may run after Poller\.stop\(\)/],
+  ],
+  'listener-in-promise-executor': [["Feed.connect ('SIGINT' listener)", 7, 'rewritten']],
+  'listener-in-static-block': [
+    ["Feed.connect ('SIGINT' listener)", 8, 'left-alone', /^the 'SIGINT' listener in Feed\.connect \(line 8\) is added inside a class declared there \(line 6\), where `this` is that class, not Feed: remove it by hand$/],
+  ],
   'multiple-listeners': [
     ["Worker.start ('job' listener)", 12, 'rewritten'],
     ["Worker.start ('SIGTERM' listener)", 13, 'rewritten'],
