@@ -457,7 +457,7 @@ export function buildRepeatingContexts(
 }
 
 /** The part of a loop that runs on every iteration: not `for (init; ...)` nor the iterable of `for (x of iterable)`. */
-function repeatsInLoop(loop: LoopNode, child: TSESTree.Node): boolean {
+export function repeatsInLoop(loop: LoopNode, child: TSESTree.Node): boolean {
   switch (loop.type) {
     case AST_NODE_TYPES.ForStatement:
       return child !== loop.init;
@@ -469,7 +469,7 @@ function repeatsInLoop(loop: LoopNode, child: TSESTree.Node): boolean {
   }
 }
 
-function isUnboundedLoop(loop: TSESTree.Node): boolean {
+export function isUnboundedLoop(loop: TSESTree.Node): boolean {
   switch (loop.type) {
     case AST_NODE_TYPES.WhileStatement:
     case AST_NODE_TYPES.DoWhileStatement:

@@ -2,12 +2,13 @@
 // and registers listeners on it, run per request) and whether "attach its listeners once per emitter" is all a
 // registry rewrite would change. The codemod builds code from these plans; it decides nothing about safety.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, describeNode, filterInRun, isFunctionNode, isInside, keyName, line, memberPath, rootOf, unwrap, type FunctionNode } from './ast.js';
+import { childNodes, describeNode, filterInRun, isFunctionNode, isInside, isLoopNode, keyName, line, memberPath, rootOf, unwrap, type FunctionNode } from './ast.js';
+import type { CallGraph } from './call-graph.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import type { FileIndex, FunctionInfo, ScopeVariable } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type Finding } from './index.js';
 import type { AnalysisInput } from './file-index.js';
-import type { RepeatingContexts } from './repeating-contexts.js';
+import { isUnboundedLoop, repeatsInLoop, type RepeatKind, type RepeatingContexts } from './repeating-contexts.js';
 import { isOwnConstant, PerCallValues, resultParts, useBeyondListening } from './tracker-safety.js';
 
 export type TrackerVerdict =
@@ -92,8 +93,8 @@ export interface TrackerPlanOptions extends DetectorOptions {
 export function planTrackers(input: AnalysisInput, options: TrackerPlanOptions = {}): TrackerPlan[] {
   const { typescript = false, ...detectorOptions } = options;
   const analysis = analyzeFile(input, detectorOptions);
-  const { index, contexts } = analysis;
-  if (!index || !contexts || analysis.findings.length === 0) return [];
+  const { index, contexts, graph } = analysis;
+  if (!index || !contexts || !graph || analysis.findings.length === 0) return [];
 
   const groups = new Map<TSESTree.Node, { fn: FunctionInfo | null; emitter: ScopeVariable | null; findings: Finding[]; stray: Finding | null }>();
   for (const finding of analysis.findings) {
@@ -135,9 +136,65 @@ export function planTrackers(input: AnalysisInput, options: TrackerPlanOptions =
       plans.push(leftAlone(`listeners go on ${stray.data.receiver ?? 'an emitter'} (line ${line(stray.node)}), not on a parameter of ${name}`));
       continue;
     }
+    // A registration that repeats within one call of the tracker (a timer callback, a recurring event's listener, a
+    // loop without bound): running the tracker once per emitter would not stop it, and the rule would still report it.
+    const tracker = group.fn;
+    const inner = group.findings
+      .map((finding) =>
+        finding.frame.node !== tracker.node && isInside(finding.frame.node, tracker.node)
+          ? { line: line(finding.node), what: finding.frame.reason.what }
+          : repeatsWithin(index, contexts, graph, tracker, finding.node),
+      )
+      .find((found) => found !== null);
+    if (inner) {
+      plans.push(
+        leftAlone(
+          `the listener at line ${inner.line} is added again inside ${name} (${inner.what}): running ${name} once per emitter would not stop that`,
+        ),
+      );
+      continue;
+    }
     plans.push(planOne(index, contexts, group.fn, group.emitter, base, typescript, chosen));
   }
   return plans.sort((a, b) => a.fn.range[0] - b.fn.range[0]);
+}
+
+/** Repeat kinds that run again on their own, not once per run of the function around them. */
+const REPEATS_ON_ITS_OWN: ReadonlySet<RepeatKind> = new Set(['interval', 'recurring-event', 'reentered', 'loop']);
+
+/**
+ * Whether `node` (a registration) runs more than once in a single call of `tracker`: inside a nested function that
+ * repeats on its own (`setInterval(() => ...)`, `socket.on('data', () => ...)`), or one called from such a function
+ * inside the tracker, or inside a loop without bound. What repeats, and the registration's line; null: once per call.
+ */
+function repeatsWithin(
+  index: FileIndex,
+  contexts: RepeatingContexts,
+  graph: CallGraph,
+  tracker: FunctionInfo,
+  node: TSESTree.Node,
+  depth = 0,
+  seen: Set<FunctionInfo> = new Set(),
+): { line: number; what: string } | null {
+  const at = line(node);
+  let child: TSESTree.Node = node;
+  for (let current = node.parent; current && current !== tracker.node; child = current, current = current.parent) {
+    if (isLoopNode(current) && isUnboundedLoop(current) && repeatsInLoop(current, child)) return { line: at, what: 'a loop without bound' };
+    if (!isFunctionNode(current)) continue;
+    const fn = index.functionByNode.get(current);
+    if (!fn || seen.has(fn)) continue;
+    seen.add(fn);
+    const reason = contexts.reasonOf(fn);
+    if (reason && REPEATS_ON_ITS_OWN.has(reason.kind)) return { line: at, what: reason.what };
+    // A nested helper (`const add = () => socket.on(...)`) called from a timer callback in the tracker.
+    if (depth >= 3) continue;
+    for (const call of index.calls) {
+      if (!isInside(call, tracker.node) || isInside(call, current) || !graph.calleesOf(call).includes(fn)) continue;
+      const found = repeatsWithin(index, contexts, graph, tracker, call, depth + 1, seen);
+      if (found) return { line: at, what: found.what };
+    }
+  }
+  return null;
 }
 
 /** The parameter a finding's receiver is (`socket` in `track(socket) { socket.on(...) }`), with its function. */
