@@ -5,8 +5,7 @@
 // analysed again only when the calls into it change.
 import { dirname, extname, join, relative, resolve } from 'node:path';
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import type TypeScript from 'typescript';
-import { ts } from './typescript.js';
+import ts from 'typescript';
 import { calleeName, describeNode, line, memberName, memberPath, rootOf, unwrap } from './ast.js';
 import { definitionOf } from './bindings.js';
 import type { AnalysisInput, FileIndex } from './file-index.js';
@@ -39,7 +38,7 @@ export interface ProjectOptions extends Omit<DetectorOptions, 'externalCallers'>
    */
   readonly resolveModule?: (specifier: string, fromPath: string) => string | null;
   /** The TypeScript program the files belong to, if there is one: their syntax trees are reused, not parsed again. */
-  readonly program?: TypeScript.Program;
+  readonly program?: ts.Program;
 }
 
 export interface ProjectFinding {
@@ -132,13 +131,13 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
   return { findings, errors, rounds, callers };
 }
 
-const byProgram = new WeakMap<TypeScript.Program, ProjectAnalysis>();
+const byProgram = new WeakMap<ts.Program, ProjectAnalysis>();
 
 /**
  * The project analysis of a TypeScript program's own files (not declarations, not node_modules), with imports
  * resolved as the compiler resolves them (path aliases, `.js` for `.ts`). Computed once per program.
  */
-export function analyzeProgram(program: TypeScript.Program, options: Omit<ProjectOptions, 'resolveModule'> = {}): ProjectAnalysis {
+export function analyzeProgram(program: ts.Program, options: Omit<ProjectOptions, 'resolveModule'> = {}): ProjectAnalysis {
   const known = byProgram.get(program);
   if (known) return known;
   const compilerOptions = program.getCompilerOptions();

@@ -3,8 +3,7 @@
 // asks only through TypeOracle, so it runs the same without types; a rule or the scan command builds the oracle
 // from a TypeScript program.
 import type { TSESTree } from '@typescript-eslint/utils';
-import type TypeScript from 'typescript';
-import { ts } from './typescript.js';
+import ts from 'typescript';
 
 export type ReceiverType =
   | 'socket'
@@ -50,11 +49,11 @@ const BY_NAME: ReadonlyMap<string, ReceiverType> = new Map([
 ]);
 
 /** The oracle for one file, from a TypeScript program and the ESTree -> TS node map of typescript-estree. */
-export function createTypeOracle(program: TypeScript.Program, toTsNode: (node: TSESTree.Node) => TypeScript.Node | undefined): TypeOracle {
+export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.Node) => ts.Node | undefined): TypeOracle {
   const checker = program.getTypeChecker();
-  const cache = new Map<TypeScript.Type, ReceiverType | null>();
+  const cache = new Map<ts.Type, ReceiverType | null>();
 
-  const classify = (type: TypeScript.Type, depth: number): ReceiverType | null => {
+  const classify = (type: ts.Type, depth: number): ReceiverType | null => {
     if (depth > 6) return null;
     if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return null;
     if (type.isUnion()) {
@@ -102,7 +101,7 @@ export function createTypeOracle(program: TypeScript.Program, toTsNode: (node: T
 }
 
 /** Declared in @types/node (or TypeScript's own lib for EventTarget), not a user's class of the same name. */
-function isFromNodeTypes(symbol: TypeScript.Symbol): boolean {
+function isFromNodeTypes(symbol: ts.Symbol): boolean {
   return (symbol.getDeclarations() ?? []).some((declaration) => {
     const file = declaration.getSourceFile().fileName;
     return file.includes('/@types/node/') || /\/typescript\/lib\/lib\.[^/]*\.d\.ts$/.test(file);
