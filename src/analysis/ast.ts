@@ -145,6 +145,13 @@ export function isInside(node: TSESTree.Node, container: TSESTree.Node): boolean
   return node.range[0] >= container.range[0] && node.range[1] <= container.range[1];
 }
 
+/** A function called where it is written: `(() => { ... })()`, `new Promise((resolve) => { ... })`. */
+export function runsAtOnce(fn: FunctionNode): boolean {
+  const parent = fn.parent;
+  if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === fn) return true;
+  return parent.type === AST_NODE_TYPES.NewExpression && memberPath(parent.callee) === 'Promise' && parent.arguments[0] === fn;
+}
+
 export function isFunctionLike(node: TSESTree.Node | null | undefined): boolean {
   return isFunctionNode(node ? unwrap(node) : node);
 }

@@ -1,7 +1,7 @@
 // Question 3: is the registration paired? A removal of the same handler (by binding) from the same receiver
 // on a path that runs before the repeating code runs again, an AbortSignal aborted then, or a registry guard.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, calleeObject, isFunctionNode, isInside, memberName, memberPath, unwrap } from './ast.js';
+import { calleeName, calleeObject, isFunctionNode, isInside, memberName, memberPath, runsAtOnce, unwrap } from './ast.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import type { CallGraph } from './call-graph.js';
 import type { FileIndex, FunctionInfo } from './file-index.js';
@@ -128,9 +128,7 @@ export function buildPairingFinder(
    * (a `res.on('end')` inside them) still runs before the next request.
    */
   const runsWithinRequest = (fn: FunctionInfo): boolean => {
-    const parent = fn.node.parent;
-    if (parent.type === AST_NODE_TYPES.NewExpression && memberPath(parent.callee) === 'Promise' && parent.arguments[0] === fn.node) return true;
-    if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === fn.node) return true;
+    if (runsAtOnce(fn.node)) return true;
     const kind = contexts.reasonOf(fn)?.kind;
     return kind === 'client-callback' || kind === 'socket-callback';
   };

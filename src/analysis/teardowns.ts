@@ -2,7 +2,7 @@
 // emitter that outlives the connection, how to make it removable and where its teardown removes it. The codemod builds
 // code from these plans; the decisions (which handler shape, which teardown, what to leave alone) are made here.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, isFunctionNode, isInside, isReference, keyName, line, memberName, memberPath, rootOf, unwrap, type FunctionNode } from './ast.js';
+import { childNodes, isFunctionNode, isInside, isReference, keyName, line, memberName, memberPath, rootOf, runsAtOnce, unwrap, type FunctionNode } from './ast.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import type { AnalysisInput, ClassNode, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type Finding } from './index.js';
@@ -163,13 +163,6 @@ function nestedRegistration(registration: Registration, context: LifecycleContex
     }
   }
   return null;
-}
-
-/** A function called where it is written: `(() => { ... })()`, `new Promise((resolve) => { ... })`. */
-function runsAtOnce(fn: FunctionNode): boolean {
-  const parent = fn.parent;
-  if (parent.type === AST_NODE_TYPES.CallExpression && parent.callee === fn) return true;
-  return parent.type === AST_NODE_TYPES.NewExpression && memberPath(parent.callee) === 'Promise' && parent.arguments[0] === fn;
 }
 
 /** The plan, or why the registration is left alone. */
