@@ -95,6 +95,8 @@ function findCycles(
       if (target && target.type !== AST_NODE_TYPES.SpreadElement) for (const fn of graph.resolveFunctionRef(target)) deferredChildren.add(fn);
     }
   }
+  // A cycle needs a deferred edge inside it; without any deferred edge there is none to find.
+  if (deferredChildren.size === 0) return found;
   for (const fn of index.functions) {
     const out: Edge[] = [];
     for (const child of graph.childrenOf(fn)) out.push({ to: child, via: null, deferred: deferredChildren.has(child) });
@@ -111,8 +113,6 @@ function findCycles(
     }
     edges[fn.id] = out;
   }
-  // A cycle needs a deferred edge inside it; without any deferred edge there is none to find.
-  if (deferredChildren.size === 0) return found;
   // Tarjan's strongly connected components, iteratively.
   const count = index.functions.length;
   const order = new Int32Array(count).fill(-1);

@@ -188,8 +188,8 @@ function repeatsWithin(
     if (reason && REPEATS_ON_ITS_OWN.has(reason.kind)) return { line: at, what: reason.what };
     // A nested helper (`const add = () => socket.on(...)`) called from a timer callback in the tracker.
     if (depth >= 3) continue;
-    for (const call of index.calls) {
-      if (!isInside(call, tracker.node) || isInside(call, current) || !graph.calleesOf(call).includes(fn)) continue;
+    for (const call of graph.callSitesOf(fn)) {
+      if (!isInside(call, tracker.node) || isInside(call, current)) continue;
       const found = repeatsWithin(index, contexts, graph, tracker, call, depth + 1, seen);
       if (found) return { line: at, what: found.what };
     }
