@@ -10,6 +10,7 @@ import {
   type MaxListenersFindingKind,
 } from '../src/analysis/max-listeners.js';
 import { createRule } from './utils/create-rule.js';
+import { analysisInputOf, reportFindings } from './utils/detector-rule.js';
 
 type Options = [
   {
@@ -64,14 +65,7 @@ export default createRule<Options, MessageIds>({
     return {
       ...listeners,
       'Program:exit'(program) {
-        const { sourceCode } = context;
-        const findings = findMaxListenersSuppressions(
-          { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text, indexedNodes, updateExpressions },
-          options,
-        );
-        for (const finding of findings) {
-          context.report({ node: finding.node, messageId: finding.kind, data: finding.data });
-        }
+        reportFindings(context, findMaxListenersSuppressions({ ...analysisInputOf(context, program, indexedNodes), updateExpressions }, options));
       },
     };
   },

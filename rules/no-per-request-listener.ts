@@ -7,7 +7,7 @@ import { rememberParse } from '../src/analysis/parse.js';
 import { analyzeProgram } from '../src/analysis/project.js';
 import { createTypeOracle } from '../src/analysis/types.js';
 import { createRule } from './utils/create-rule.js';
-import { indexedNodeCollector, suggestionsOf } from './utils/detector-rule.js';
+import { analysisInputOf, indexedNodeCollector, reportFindings } from './utils/detector-rule.js';
 
 type Options = [
   {
@@ -33,6 +33,8 @@ export default createRule<Options, MessageIds>({
       recommended: true,
       requiresTypeChecking: false,
     },
+    // The suggestions go out through reportFindings (utils/detector-rule.ts), which this lint rule cannot follow.
+    // eslint-disable-next-line eslint-plugin/require-meta-has-suggestions
     hasSuggestions: true,
     messages: {
       perRequestListener: `A listener for '{{event}}' is added to {{receiver}} ({{lifetime}}) in code that runs {{context}}. Nothing removes it before that code runs again, so listeners pile up until the emitter closes. ${REMEDY}`,
@@ -102,19 +104,11 @@ export default createRule<Options, MessageIds>({
     return {
       ...listeners,
       'Program:exit'(program) {
-        const { sourceCode } = context;
         const { findings } = analyzeFile(
-          { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text, indexedNodes, ...(typed ? { types: typed.types } : {}) },
+          { ...analysisInputOf(context, program, indexedNodes), ...(typed ? { types: typed.types } : {}) },
           typed ? { ...detectorOptions, externalCallers: typed.externalCallers } : detectorOptions,
         );
-        for (const finding of findings) {
-          context.report({
-            node: finding.node,
-            messageId: finding.kind,
-            data: finding.data,
-            suggest: suggestionsOf<MessageIds>(finding.suggestions),
-          });
-        }
+        reportFindings(context, findings);
       },
     };
   },

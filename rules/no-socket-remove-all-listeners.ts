@@ -3,7 +3,7 @@
 // src/analysis/remove-all.ts.
 import { findUnsafeRemoveAlls, mayRemoveAllText, type RemoveAllFindingKind, type RemoveAllSuggestionId } from '../src/analysis/remove-all.js';
 import { createRule } from './utils/create-rule.js';
-import { indexedNodeCollector, suggestionsOf } from './utils/detector-rule.js';
+import { analysisInputOf, indexedNodeCollector, reportFindings } from './utils/detector-rule.js';
 
 type Options = [
   {
@@ -23,6 +23,8 @@ export default createRule<Options, MessageIds>({
       recommended: true,
       requiresTypeChecking: false,
     },
+    // The suggestions go out through reportFindings (utils/detector-rule.ts), which this lint rule cannot follow.
+    // eslint-disable-next-line eslint-plugin/require-meta-has-suggestions
     hasSuggestions: true,
     messages: {
       stripsNodeListeners: `{{call}} removes {{removed}} from {{receiver}} ({{what}}), including the ones Node itself keeps there ({{nodeListeners}}): without them {{consequence}}. ${REMEDY}`,
@@ -53,19 +55,7 @@ export default createRule<Options, MessageIds>({
     return {
       ...listeners,
       'Program:exit'(program) {
-        const { sourceCode } = context;
-        const findings = findUnsafeRemoveAlls(
-          { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text, indexedNodes },
-          options,
-        );
-        for (const finding of findings) {
-          context.report({
-            node: finding.node,
-            messageId: finding.kind,
-            data: finding.data,
-            suggest: suggestionsOf<MessageIds>(finding.suggestions),
-          });
-        }
+        reportFindings(context, findUnsafeRemoveAlls(analysisInputOf(context, program, indexedNodes), options));
       },
     };
   },

@@ -1,7 +1,7 @@
 // What the rules built on the detector share: the nodes of ESLint's own traversal that the file index reads (so
 // the index is not built from a second walk), and reporting a finding with its suggestions as editor quick fixes.
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { INDEXED_NODE_TYPES, type TextEdit } from '../../src/analysis/index.js';
+import { INDEXED_NODE_TYPES, type AnalysisInput, type TextEdit } from '../../src/analysis/index.js';
 
 /** Listeners that gather the INDEXED_NODE_TYPES nodes in traversal (source) order, and the list they fill. */
 export function indexedNodeCollector(): { listeners: TSESLint.RuleListener; nodes: TSESTree.Node[] } {
@@ -29,4 +29,36 @@ export function suggestionsOf<MessageIds extends string>(
     data: suggestion.data,
     fix: (fixer) => suggestion.edits.map((edit) => fixer.replaceTextRange([edit.range[0], edit.range[1]], edit.text)),
   }));
+}
+
+/** The detector's input for the file ESLint lints: its tree, scope manager and text, and the nodes gathered in traversal. */
+export function analysisInputOf(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  program: TSESTree.Program,
+  indexedNodes: readonly TSESTree.Node[],
+): AnalysisInput {
+  const { sourceCode } = context;
+  return { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text, indexedNodes };
+}
+
+interface ReportedFinding<MessageIds extends string> {
+  readonly node: TSESTree.Node;
+  readonly kind: MessageIds;
+  readonly data: Record<string, string>;
+  readonly suggestions?: readonly SuggestedFix<MessageIds>[];
+}
+
+/** Reports each finding under its kind's message, with its suggestions (if it has any) as editor quick fixes. */
+export function reportFindings<MessageIds extends string, Options extends readonly unknown[]>(
+  context: Readonly<TSESLint.RuleContext<MessageIds, Options>>,
+  findings: readonly ReportedFinding<MessageIds>[],
+): void {
+  for (const finding of findings) {
+    context.report({
+      node: finding.node,
+      messageId: finding.kind,
+      data: finding.data,
+      ...(finding.suggestions ? { suggest: suggestionsOf(finding.suggestions) } : {}),
+    });
+  }
 }
