@@ -295,8 +295,7 @@ function importOf(index: FileIndex, identifier: TSESTree.Identifier, member: str
     // `import ws = require('ws')` reads as `const ws = require('ws')`; `import x = Namespace.member` names no module.
     const reference = definition.node.moduleReference;
     if (reference.type !== AST_NODE_TYPES.TSExternalModuleReference) return null;
-    const source = reference.expression.value;
-    return member === null ? { specifier: source, exportName: 'default', member: null } : { specifier: source, exportName: member, member: null };
+    return requiredValue(reference.expression.value, member);
   }
   if (definition.kind === 'import') {
     const specifier = definition.node as TSESTree.ImportClause;
@@ -315,9 +314,7 @@ function importOf(index: FileIndex, identifier: TSESTree.Identifier, member: str
     const declarator = definition.node as TSESTree.VariableDeclarator;
     const source = requiredModule(declarator.init);
     if (source === null) return null;
-    if (declarator.id.type === AST_NODE_TYPES.Identifier) {
-      return member === null ? { specifier: source, exportName: 'default', member: null } : { specifier: source, exportName: member, member: null };
-    }
+    if (declarator.id.type === AST_NODE_TYPES.Identifier) return requiredValue(source, member);
     if (declarator.id.type === AST_NODE_TYPES.ObjectPattern) {
       const property = declarator.id.properties.find(
         (p): p is TSESTree.Property => p.type === AST_NODE_TYPES.Property && p.value === definition.name,
@@ -327,6 +324,11 @@ function importOf(index: FileIndex, identifier: TSESTree.Identifier, member: str
     }
   }
   return null;
+}
+
+/** A whole module held in a binding (`const ws = require('ws')`): the module itself, or its export `member`. */
+function requiredValue(specifier: string, member: string | null): OutgoingTarget {
+  return { specifier, exportName: member ?? 'default', member: null };
 }
 
 /** An imported module object, or an instance of an imported class (`new Tracker()` in a variable or a field). */
