@@ -25,22 +25,29 @@ import { PROGRESS_THRESHOLD, ProgressBar } from './progress.js';
 /** jscodeshift's default, teardown's: a worker per core but one, and at least one (which runs in this process). */
 const DEFAULT_CPUS = Math.max(availableParallelism() - 1, 1);
 
+// What the usage texts of both transforms say alike.
+const PATHS_HELP = `Each path is a file or a directory. Directories are searched for source files, skipping node_modules
+and whatever .gitignore excludes (inside a git work tree, as git itself sees them).
+`;
+const SHARED_OPTIONS_HELP = `  --dry                Write nothing; show the change each file would get as a diff
+  --print              Write nothing; print the new source of each file that changes to stdout
+  --json               Print a machine-readable report on stdout instead of the text report
+  --force              Run even when git shows uncommitted changes under the paths
+  --extensions <list>  Extensions to look for in directories (default: ${DEFAULT_EXTENSIONS.join(',')})
+`;
+const EXIT_CODES_HELP = `Exit codes: 0 done, 1 some files could not be processed, 2 bad arguments, a missing path, or
+uncommitted changes without --force.
+`;
+
 const USAGE = `Usage: listener-leak codemod registry [options] <paths...>
 
 Rewrites each tracker (a function that receives an emitter and adds listeners to it, called once per
 request) so that it adds its listeners once per emitter: the first call registers them, later calls for
 the same socket skip that. Trackers it cannot rewrite safely are left alone and listed with the reason.
 
-Each path is a file or a directory. Directories are searched for source files, skipping node_modules
-and whatever .gitignore excludes (inside a git work tree, as git itself sees them).
-
+${PATHS_HELP}
 Options:
-  --dry                Write nothing; show the change each file would get as a diff
-  --print              Write nothing; print the new source of each file that changes to stdout
-  --json               Print a machine-readable report on stdout instead of the text report
-  --force              Run even when git shows uncommitted changes under the paths
-  --extensions <list>  Extensions to look for in directories (default: ${DEFAULT_EXTENSIONS.join(',')})
-  --unsafe             Also rewrite trackers whose listeners read a value of each call: after the
+${SHARED_OPTIONS_HELP}  --unsafe             Also rewrite trackers whose listeners read a value of each call: after the
                        rewrite they keep the first call's value (each one is listed; review them)
   --cpus <n>           Transform the files on n worker threads (default 1: in this process). The
                        calls across files are found first, in this process, whatever n is, and
@@ -54,9 +61,7 @@ change; skipped files hold no listener registration, so they were not parsed, or
 symlink to a file outside the paths); errors could not be parsed, read or written, or are not UTF-8
 text (a binary, a Latin-1 file), and are left as they were.
 
-Exit codes: 0 done, 1 some files could not be processed, 2 bad arguments, a missing path, or
-uncommitted changes without --force.
-`;
+${EXIT_CODES_HELP}`;
 
 const TEARDOWN_USAGE = `Usage: listener-leak codemod teardown [options] <paths...>
 
@@ -68,16 +73,9 @@ adding it again, and removes it first thing in the teardown. A class without a t
 that reads a value of each call, and a teardown whose close would reconnect are left alone and
 listed with the reason.
 
-Each path is a file or a directory. Directories are searched for source files, skipping node_modules
-and whatever .gitignore excludes (inside a git work tree, as git itself sees them).
-
+${PATHS_HELP}
 Options:
-  --dry                Write nothing; show the change each file would get as a diff
-  --print              Write nothing; print the new source of each file that changes to stdout
-  --json               Print a machine-readable report on stdout instead of the text report
-  --force              Run even when git shows uncommitted changes under the paths
-  --extensions <list>  Extensions to look for in directories (default: ${DEFAULT_EXTENSIONS.join(',')})
-  --cpus <n>           Transform the files on n worker threads; 1 runs them in this process
+${SHARED_OPTIONS_HELP}  --cpus <n>           Transform the files on n worker threads; 1 runs them in this process
                        (default: the cores less one, as jscodeshift does: ${String(DEFAULT_CPUS)} here). The
                        report is the same for every n
   -h, --help           Show this help
@@ -89,9 +87,7 @@ registration, so they were not parsed, or were not written (a symlink to a file 
 errors could not be parsed, read or written, or are not UTF-8 text (a binary, a Latin-1 file), and are
 left as they were.
 
-Exit codes: 0 done, 1 some files could not be processed, 2 bad arguments, a missing path, or
-uncommitted changes without --force.
-`;
+${EXIT_CODES_HELP}`;
 
 const GROUP_USAGE = `Usage: listener-leak codemod registry [options] <paths...>
        listener-leak codemod teardown [options] <paths...>
