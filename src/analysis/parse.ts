@@ -2,7 +2,9 @@
 // TypeScript or JavaScript (with JSX) by extension. A file that does not parse throws a located ParseError.
 import { extname } from 'node:path';
 import { parseForESLint } from '@typescript-eslint/parser';
-import type { Program } from 'typescript';
+import { analyze, type AnalyzeOptions } from '@typescript-eslint/scope-manager';
+import { astConverter, type ParseSettings } from '@typescript-eslint/typescript-estree/use-at-your-own-risk';
+import type { Program, SourceFile } from 'typescript';
 import type { AnalysisInput } from './file-index.js';
 
 /** A file that does not parse: where, and what the parser said. */
@@ -30,9 +32,12 @@ export function isTypeScriptOnly(path: string): boolean {
  */
 export function parseFile(path: string, text: string, program?: Program): AnalysisInput {
   const extension = extname(path).toLowerCase();
+  const sourceType = extension === '.cjs' || extension === '.cts' ? 'script' : 'module';
   try {
+    const sourceFile = program?.getSourceFile(path);
+    if (program && sourceFile?.text === text) return convertProgramFile(sourceFile, program, sourceType);
     const { ast, scopeManager } = parseForESLint(text, {
-      sourceType: extension === '.cjs' || extension === '.cts' ? 'script' : 'module',
+      sourceType,
       range: true,
       loc: true,
       jsx: !TS_EXTENSIONS.has(extension),
@@ -47,6 +52,35 @@ export function parseFile(path: string, text: string, program?: Program): Analys
     }
     throw error;
   }
+}
+
+/**
+ * What typescript-estree's converter reads of its settings (ast-converter.js): only the tree itself, with ranges and
+ * locations. Tokens, comments and the maps between the two trees are what ESLint needs, not the detector: leaving
+ * them out halves the work of converting a file.
+ */
+const CONVERT_SETTINGS = {
+  allowInvalidAST: false,
+  errorOnUnknownASTType: false,
+  suppressDeprecatedPropertyWarnings: true,
+  range: true,
+  loc: true,
+  tokens: null,
+  comment: false,
+} as const satisfies Partial<ParseSettings>;
+
+const LIB_FILE = /lib\.(.+)\.d\.[cm]?ts$/;
+
+/** A program's file converted from the tree the compiler already parsed, with its scopes (the same as parseForESLint's). */
+function convertProgramFile(sourceFile: SourceFile, program: Program, sourceType: 'module' | 'script'): AnalysisInput {
+  // The converter climbs the compiler's parent pointers, which binding sets: a typed lint binds the program anyway.
+  if (sourceFile.statements[0] && !(sourceFile.statements[0] as { parent?: unknown }).parent) program.getTypeChecker();
+  const { estree } = astConverter(sourceFile, CONVERT_SETTINGS as unknown as ParseSettings, false);
+  const ast = Object.assign(estree, { sourceType });
+  // The compiler's own libraries, as the parser resolves them; only which globals exist depends on it.
+  const libs = program.getCompilerOptions().lib?.map((lib) => LIB_FILE.exec(lib.toLowerCase())?.[1]).filter((lib): lib is string => lib !== undefined);
+  const scopeManager = analyze(ast, { sourceType, lib: (libs?.length ? libs : ['esnext.full']) as AnalyzeOptions['lib'] });
+  return { ast, scopeManager, text: sourceFile.text };
 }
 
 /**
