@@ -126,10 +126,11 @@ function runAnalysis(input: AnalysisInput, options: DetectorOptions, everyFile: 
 
   for (const registration of index.registrations) {
     if (registration.event.value !== null && ignored.has(registration.event.value)) continue;
-    // With types: `router.on('/path', ...)` on something that is no emitter is no registration.
-    if (input.types?.receiverType(registration.receiver) === 'non-emitter') continue;
     const frame = contexts.frameOf(registration.call);
     if (!frame) continue;
+    // With types: `router.on('/path', ...)` on something that is no emitter is no registration. (Asked only of the
+    // registrations that repeat: a type can cost the checker real work, and most registrations do not repeat.)
+    if (input.types?.receiverType(registration.receiver) === 'non-emitter') continue;
     const lifetime = receivers.lifetimeOf(registration.receiver, frame, registration.call);
     if (lifetime.kind !== 'long-lived') continue;
     const paired = pairing.pairingOf(registration, frame);
