@@ -337,9 +337,10 @@ export function buildRepeatingContexts(
     if (external) seeds.push([fn, { kind: 'external', what: `${fn.displayName}, called from ${external.what}`, node: fn.node, via: null, external }]);
     // With types: a function that takes a ServerResponse handles a request, whatever calls it.
     const types = index.input.types;
-    // Only annotated parameters: asking the checker about every parameter of every function costs more than it finds.
+    // Only parameters annotated with a type that can name a class: asking the checker about every parameter of every
+    // function costs more than it finds (`url: string`, `cb: () => void` and `opts: { a: number }` are no response).
     const response = types
-      ? fn.node.params.find((param) => 'typeAnnotation' in param && param.typeAnnotation && types.receiverType(param) === 'server-response')
+      ? fn.node.params.find((param) => 'typeAnnotation' in param && param.typeAnnotation && mayNameAClass(param.typeAnnotation.typeAnnotation) && types.receiverType(param) === 'server-response')
       : undefined;
     if (response) seeds.push([fn, { kind: 'server-handler', what: `${fn.displayName}, a request handler (it takes a ServerResponse)`, node: response, via: null }]);
     if (fn.name !== null && options.perRequestFunctions.has(fn.name)) {
@@ -454,6 +455,35 @@ export function buildRepeatingContexts(
       return null;
     },
   };
+}
+
+/** Types that can never be a class instance such as a ServerResponse: keywords, literals, functions, arrays, tuples, object literals. */
+const NO_CLASS_TYPES: ReadonlySet<string> = new Set([
+  AST_NODE_TYPES.TSStringKeyword,
+  AST_NODE_TYPES.TSNumberKeyword,
+  AST_NODE_TYPES.TSBooleanKeyword,
+  AST_NODE_TYPES.TSBigIntKeyword,
+  AST_NODE_TYPES.TSSymbolKeyword,
+  AST_NODE_TYPES.TSNullKeyword,
+  AST_NODE_TYPES.TSUndefinedKeyword,
+  AST_NODE_TYPES.TSVoidKeyword,
+  AST_NODE_TYPES.TSNeverKeyword,
+  AST_NODE_TYPES.TSAnyKeyword,
+  AST_NODE_TYPES.TSUnknownKeyword,
+  AST_NODE_TYPES.TSObjectKeyword,
+  AST_NODE_TYPES.TSLiteralType,
+  AST_NODE_TYPES.TSTemplateLiteralType,
+  AST_NODE_TYPES.TSFunctionType,
+  AST_NODE_TYPES.TSConstructorType,
+  AST_NODE_TYPES.TSArrayType,
+  AST_NODE_TYPES.TSTupleType,
+  AST_NODE_TYPES.TSTypeLiteral,
+]);
+
+/** Could a parameter of this annotated type hold a class instance? A union can if one of its members can. */
+function mayNameAClass(type: TSESTree.TypeNode): boolean {
+  if (type.type === AST_NODE_TYPES.TSUnionType) return type.types.some(mayNameAClass);
+  return !NO_CLASS_TYPES.has(type.type);
 }
 
 /** The part of a loop that runs on every iteration: not `for (init; ...)` nor the iterable of `for (x of iterable)`. */

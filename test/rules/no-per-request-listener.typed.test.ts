@@ -76,6 +76,25 @@ ruleTester.run('no-per-request-listener (typeChecked)', rule, {
       errors: [{ messageId: 'perRequestListener', line: 7, column: 5 }],
     },
     {
+      name: 'a response behind a type alias and a union with undefined still makes the function a request handler',
+      filename: file,
+      options,
+      code: dedent`
+        import type { ServerResponse } from 'node:http';
+        import type { Socket } from 'node:net';
+        type Reply = ServerResponse;
+        export class Relay {
+          private readonly upstream = new Map<string, Socket>();
+          forward(path: string, res: Reply | undefined, done: () => void): void {
+            const link = this.upstream.get(path)!;
+            link.on('data', (chunk: Buffer) => res?.write(chunk));
+            done();
+          }
+        }
+      `,
+      errors: [{ messageId: 'perRequestListener', line: 8, column: 5 }],
+    },
+    {
       name: 'a tracker in another file of the program, called per response through an injected field',
       filename: join(project, 'src', 'tracker.ts'),
       options,
