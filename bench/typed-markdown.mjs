@@ -37,7 +37,7 @@ export function typedMarkdown(typed, verdicts) {
     out.push(`**b/a = ${p.ratio.toFixed(3)}** on wall time (target, issue 5: under 1.15: **${p.ratio < 1.15 ? 'met' : 'not met'}**), `
       + `${p.cpuRatio.toFixed(3)} on CPU time; per round: ${p.pairedRatios.join(', ')}. `
       + `Time inside listener-leak's rules in (b): median ${ms(p.inRulesMedianMs)} ms; the cross-file pass alone (\`analyzeProgram\` on a `
-      + `program the compiler built, timed in its own fresh process): median ${ms(p.crossFilePassMedian.ms)} ms wall, ${ms(p.crossFilePassMedian.cpuMs)} ms CPU `
+      + `program the compiler built and bound, timed in its own fresh process): median ${ms(p.crossFilePassMedian.ms)} ms wall, ${ms(p.crossFilePassMedian.cpuMs)} ms CPU `
       + `(per round, wall: ${p.crossFilePass.map((a) => a.ms).join(', ')}).`, '');
     out.push(...findingsMarkdown(p, verdicts));
   }
