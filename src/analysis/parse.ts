@@ -27,8 +27,7 @@ export function isTypeScriptOnly(path: string): boolean {
 
 /**
  * Parses a file for the detector. Throws ParseError (1-based line and column) for a file that does not parse. With
- * the TypeScript program the file belongs to, its syntax tree is converted rather than parsed again (about a third
- * less work).
+ * the TypeScript program the file belongs to, the program's own syntax tree is converted instead (convertProgramFile).
  */
 export function parseFile(path: string, text: string, program?: Program): AnalysisInput {
   const extension = extname(path).toLowerCase();
@@ -57,7 +56,7 @@ export function parseFile(path: string, text: string, program?: Program): Analys
 /**
  * What typescript-estree's converter reads of its settings (ast-converter.js): only the tree itself, with ranges and
  * locations. Tokens, comments and the maps between the two trees are what ESLint needs, not the detector: leaving
- * them out halves the work of converting a file.
+ * them out makes a program's files 35 to 45% cheaper to convert than parseForESLint with the program does.
  */
 const CONVERT_SETTINGS = {
   allowInvalidAST: false,
@@ -71,7 +70,10 @@ const CONVERT_SETTINGS = {
 
 const LIB_FILE = /lib\.(.+)\.d\.[cm]?ts$/;
 
-/** A program's file converted from the tree the compiler already parsed, with its scopes (the same as parseForESLint's). */
+/**
+ * A program's file converted from the tree the compiler already parsed, with its scopes: the same tree and scopes as
+ * parseForESLint's (test/analysis/program-parse.test.ts), but for which library globals the global scope declares.
+ */
 function convertProgramFile(sourceFile: SourceFile, program: Program, sourceType: 'module' | 'script'): AnalysisInput {
   // The converter climbs the compiler's parent pointers, which binding sets: a typed lint binds the program anyway.
   if (sourceFile.statements[0] && !(sourceFile.statements[0] as { parent?: unknown }).parent) program.getTypeChecker();
