@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseFile } from '../../src/analysis/parse.js';
+import { ParseError, parseFile } from '../../src/analysis/parse.js';
 import { analyzeProgram, analyzeProject } from '../../src/analysis/project.js';
 
 const FILES: Record<string, string> = {
@@ -90,6 +90,24 @@ describe('a file of a TypeScript program, converted from the program', () => {
       const scopes = (input: typeof parsed) => input.scopeManager.scopes.filter((scope) => scope.type !== 'global').map((scope) => `${scope.type}:${scope.variables.map((v) => v.name).join(',')}:${String(scope.references.length)}`);
       expect(scopes(converted), path).toEqual(scopes(parsed));
     }
+  });
+
+  it('locates a syntax error where a plain parse does', () => {
+    const path = join(root, 'src', 'broken.ts');
+    const text = 'export function track(socket) {\n  socket.on("close", () => {\n}\n';
+    writeFileSync(path, text);
+    const program = ts.createProgram([path], { noEmit: true });
+    const located = (parse: () => unknown) => {
+      try {
+        parse();
+      } catch (error) {
+        return error instanceof ParseError ? `${String(error.line)}:${String(error.column)} ${error.message}` : `not a ParseError: ${String(error)}`;
+      }
+      return 'parsed';
+    };
+    const fromProgram = located(() => parseFile(path, text, program));
+    expect(fromProgram).toMatch(/^4:1 /);
+    expect(fromProgram).toBe(located(() => parseFile(path, text)));
   });
 
   it('gives the project pass the findings and the calls across files of the same files parsed plainly', () => {
