@@ -208,7 +208,8 @@ function chainOf(path: string, finding: Finding): ChainStep[] {
     steps.push({ name: repeat.detail.replace(/ \(line \d+\)$/, ''), path, line: repeat.line, column: 1 });
   }
   const fn = finding.registration.fn;
-  if (fn && !steps.some((step) => step.path === path && step.name === fn.displayName)) {
+  // An anonymous callback adds a line but no name ("an anonymous function"): the steps around it already place it.
+  if (fn?.name != null && !steps.some((step) => step.path === path && step.name === fn.displayName)) {
     steps.push({ name: fn.displayName, path, line: line(fn.node), column: fn.node.loc.start.column + 1 });
   }
   const registration = `${finding.data.receiver ?? ''}.${finding.registration.method}('${finding.registration.event.text}')`;

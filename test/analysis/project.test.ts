@@ -153,6 +153,20 @@ net.createServer((socket) => watch(socket));
     expect(relevant.errors).toEqual([]);
   });
 
+  it('names no anonymous function in a chain: the steps around the callback already place it', () => {
+    const { chains } = run({
+      'src/bus.js': "import { EventEmitter } from 'node:events';\nexport const bus = new EventEmitter();\n",
+      'src/server.js': `
+import http from 'node:http';
+import { bus } from './bus.js';
+http.createServer((req, res) => {
+  bus.on('flush', () => res.end());
+}).listen(0);
+`,
+    });
+    expect(chains).toEqual(["the request handler of http.createServer (src/server.js:4) -> bus.on('flush') (src/server.js:5)"]);
+  });
+
   it('reports a file that does not parse and analyses the others', () => {
     const { errors, found } = run({ 'broken.js': 'export function (', 'tracker.js': tracker });
     expect(errors).toEqual([expect.objectContaining({ path: join(root, 'broken.js'), line: 1 })]);
