@@ -39,7 +39,7 @@ export function rewriteTeardowns(path: string, source: string): TeardownResult {
   const plans = planTeardowns(input, { typescript: parserFor(path) !== 'babel' });
   const listeners = plans.map(
     (plan): ListenerOutcome => ({
-      name: `${plan.name} ('${plan.event}' listener)`,
+      name: `${plan.name} (${plan.event} listener)`,
       line: plan.line,
       column: plan.column,
       status: plan.verdict.kind === 'rewrite' ? 'rewritten' : 'left-alone',

@@ -37,22 +37,22 @@ export default createRule<Options, MessageIds>({
     // eslint-disable-next-line eslint-plugin/require-meta-has-suggestions
     hasSuggestions: true,
     messages: {
-      perRequestListener: `A listener for '{{event}}' is added to {{receiver}} ({{lifetime}}) in code that runs {{context}}. Nothing removes it before that code runs again, so listeners pile up until the emitter closes. ${REMEDY}`,
-      onceOnLongLived: `A once('{{event}}') listener is added to {{receiver}} ({{lifetime}}) in code that runs {{context}}. A once listener goes away only when '{{event}}' fires, and that is not once per request, so these pile up just like on(). ${REMEDY}`,
+      perRequestListener: `A listener for {{event}} is added to {{receiver}} ({{lifetime}}) in code that runs {{context}}. Nothing removes it before that code runs again, so listeners pile up until the emitter closes. ${REMEDY}`,
+      onceOnLongLived: `A once({{event}}) listener is added to {{receiver}} ({{lifetime}}) in code that runs {{context}}. A once listener goes away only when {{event}} fires, and that is not once per request, so these pile up just like on(). ${REMEDY}`,
       removedWithDifferentFunction:
-        "The '{{event}}' listener added to {{receiver}} in code that runs {{context}} is removed at line {{removalLine}} with a different function, which removes nothing: an inline function or a .bind() call makes a new function every time. Keep the listener in a variable and pass that same variable to the removal.",
-      removedOnlyOnClose: `The '{{event}}' listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed only when {{receiver}} emits '{{closeEvent}}' (line {{removalLine}}), which happens once per emitter, not once per request. ${REMEDY}`,
+        "The {{event}} listener added to {{receiver}} in code that runs {{context}} is removed at line {{removalLine}} with a different function, which removes nothing: an inline function or a .bind() call makes a new function every time. Keep the listener in a variable and pass that same variable to the removal.",
+      removedOnlyOnClose: `The {{event}} listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed only when {{receiver}} emits '{{closeEvent}}' (line {{removalLine}}), which happens once per emitter, not once per request. ${REMEDY}`,
       removedTooLate:
-        "The '{{event}}' listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed at line {{removalLine}}, which does not run before that code runs again. Remove it when the request ends (in a finally block or on the response's 'close'), or attach it once per emitter with a WeakMap registry.",
+        "The {{event}} listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed at line {{removalLine}}, which does not run before that code runs again. Remove it when the request ends (in a finally block or on the response's 'close'), or attach it once per emitter with a WeakMap registry.",
       removeAllListenersIsNotAFix:
-        "removeAllListeners at line {{removalLine}} does not fix the '{{event}}' listener added to {{receiver}} in code that runs {{context}}: it also strips the listeners Node itself keeps on {{receiver}}, so a response cut short never ends. Attach the listener once per emitter with a WeakMap registry instead.",
-      lifecycleListener: `A listener for '{{event}}' is added to {{receiver}} ({{lifetime}}) in code that runs {{context}}, and {{teardown}} does not remove it: each run adds one more, and the last one outlives the client. ${TEARDOWN_REMEDY}`,
-      removedOutsideTeardown: `The '{{event}}' listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed at line {{removalLine}} in {{removalFunction}}, which is not the teardown and does not run before that code runs again; {{teardown}} does not remove it. ${TEARDOWN_REMEDY}`,
+        "removeAllListeners at line {{removalLine}} does not fix the {{event}} listener added to {{receiver}} in code that runs {{context}}: it also strips the listeners Node itself keeps on {{receiver}}, so a response cut short never ends. Attach the listener once per emitter with a WeakMap registry instead.",
+      lifecycleListener: `A listener for {{event}} is added to {{receiver}} ({{lifetime}}) in code that runs {{context}}, and {{teardown}} does not remove it: each run adds one more, and the last one outlives the client. ${TEARDOWN_REMEDY}`,
+      removedOutsideTeardown: `The {{event}} listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed at line {{removalLine}} in {{removalFunction}}, which is not the teardown and does not run before that code runs again; {{teardown}} does not remove it. ${TEARDOWN_REMEDY}`,
       removedOnlyInTeardown:
-        "The '{{event}}' listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed only in {{teardown}} (line {{removalLine}}), and the reconnect runs that code again without {{teardown}}, so each reconnect adds one more. Remove the previous listener before adding it again (see `listener-leak codemod teardown`).",
+        "The {{event}} listener added to {{receiver}} ({{lifetime}}) in code that runs {{context}} is removed only in {{teardown}} (line {{removalLine}}), and the reconnect runs that code again without {{teardown}}, so each reconnect adds one more. Remove the previous listener before adding it again (see `listener-leak codemod teardown`).",
       reconnectsAfterTeardown:
-        "{{teardown}} closes {{object}}, but the '{{event}}' listener added to it at line {{listenerLine}} then runs {{reconnect}} (line {{reconnectLine}}), which creates {{object}} again: the client reconnects after it was told to stop. Set a flag in {{teardown}} (`this.closing = true`) and check it in that listener, or remove the listener before closing.",
-      guardWithWeakSet: "Add the '{{event}}' listener once per emitter: guard it with the module-level WeakSet {{setName}}.",
+        "{{teardown}} closes {{object}}, but the {{event}} listener added to it at line {{listenerLine}} then runs {{reconnect}} (line {{reconnectLine}}), which creates {{object}} again: the client reconnects after it was told to stop. Set a flag in {{teardown}} (`this.closing = true`) and check it in that listener, or remove the listener before closing.",
+      guardWithWeakSet: "Add the {{event}} listener once per emitter: guard it with the module-level WeakSet {{setName}}.",
       removeWhenRequestEnds: "Remove the listener when {{endEmitter}} emits 'close' at the end of the request.",
     },
     defaultOptions: [{}],

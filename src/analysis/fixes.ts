@@ -5,7 +5,7 @@ import { childNodes, isInside, isReference, memberPath, rootOf, unwrap } from '.
 import { bindingKey } from './bindings.js';
 import type { FileIndex } from './file-index.js';
 import { requiredModule } from './modules.js';
-import type { Registration } from './registrations.js';
+import { shownEvent, type Registration } from './registrations.js';
 import type { Frame } from './repeating-contexts.js';
 
 export interface TextEdit {
@@ -108,7 +108,7 @@ export function guardWithWeakSet(index: FileIndex, registration: Registration, f
   const declarationEdit: TextEdit = at === -1 ? startOfCode(text, `${declaration}\n\n`) : { range: [at, at], text: `\n${declaration}` };
   return {
     messageId: 'guardWithWeakSet',
-    data: { event: registration.event.text, setName },
+    data: { event: shownEvent(registration.event), setName },
     edits: [declarationEdit, { range: statement.range, text: guarded }],
   };
 }

@@ -8,7 +8,7 @@ import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './f
 import { findReconnectsAfterTeardown } from './teardown-reconnects.js';
 import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
 import { buildReceivers, type Lifetime, type Receivers } from './receivers.js';
-import { mayRegister, type Registration } from './registrations.js';
+import { mayRegister, shownEvent, type Registration } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import { buildRepeatingContexts, type ExternalCaller, type Frame, type RepeatingContexts } from './repeating-contexts.js';
 import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
@@ -152,7 +152,7 @@ function makeFinding(
   const receiver = describeNode(index.input.text, registration.receiver);
   const data: Record<string, string> = {
     receiver,
-    event: registration.event.text,
+    event: shownEvent(registration.event),
     lifetime: lifetime.what,
     context: `${repeat.often}: ${repeat.detail}`,
     removalLine: paired.evidence ? String(line(paired.evidence)) : '',

@@ -13,7 +13,7 @@ import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } fr
 import { ExportResolver, type OutgoingTarget } from './exports.js';
 import { moduleSpecifier, requiredModule } from './modules.js';
 import { keepParsesOf, ParseError, parsedFile } from './parse.js';
-import { mayRegisterText } from './registrations.js';
+import { eventArgument, mayRegisterText } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import type { ChainStep, ExternalCaller, RepeatReason } from './repeating-contexts.js';
 
@@ -212,7 +212,7 @@ function chainOf(path: string, finding: Finding): ChainStep[] {
   if (fn?.name != null && !steps.some((step) => step.path === path && step.name === fn.displayName)) {
     steps.push({ name: fn.displayName, path, line: line(fn.node), column: fn.node.loc.start.column + 1 });
   }
-  const registration = `${finding.data.receiver ?? ''}.${finding.registration.method}('${finding.registration.event.text}')`;
+  const registration = `${finding.data.receiver ?? ''}.${finding.registration.method}(${eventArgument(finding.registration.event)})`;
   steps.push({ name: registration, path, line: line(finding.node), column: finding.node.loc.start.column + 1 });
   return steps;
 }

@@ -62,6 +62,20 @@ export function eventName(node: TSESTree.Node | undefined): EventName {
   return { value: null, text: 'a computed event' };
 }
 
+/**
+ * How an event reads in a message: a name in quotes (`'close'`), or, when the code computes it, the code that names it
+ * (`` `event` ``, `` `events.errorMonitor` ``): `'event'` would read as an event called "event".
+ */
+export function shownEvent(event: EventName): string {
+  if (event.value === null) return event.text;
+  return event.value.startsWith('@') ? `\`${event.text}\`` : `'${event.text}'`;
+}
+
+/** The event as an argument in a call written out (`socket.on('close')`, `origin.once(event)`). */
+export function eventArgument(event: EventName): string {
+  return event.value !== null && !event.value.startsWith('@') ? `'${event.text}'` : event.text;
+}
+
 /** The value of `name` in an options object literal (`{ signal }`, `{ once: true }`), or null. */
 export function optionValue(options: TSESTree.Node | null, name: string): TSESTree.Node | null {
   if (!options) return null;

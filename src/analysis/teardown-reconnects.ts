@@ -8,7 +8,7 @@ import type { ClassNode, FileIndex, FunctionInfo } from './file-index.js';
 import type { Finding } from './index.js';
 import { exitsEarly, methodOf } from './lifecycles.js';
 import { teardownsOf } from './reentered-paths.js';
-import type { Registration } from './registrations.js';
+import { shownEvent, type Registration } from './registrations.js';
 import type { Frame, RepeatingContexts } from './repeating-contexts.js';
 import { CLOSING_METHODS } from './vocabulary.js';
 
@@ -245,7 +245,7 @@ function reconnectFinding(
   const data = {
     teardown: `${teardown.displayName}()`,
     object: objectText,
-    event: listener.event.text,
+    event: shownEvent(listener.event),
     listenerLine: String(line(listener.call)),
     reconnect: describeNode(text, step),
     reconnectLine: String(line(step)),
@@ -255,12 +255,12 @@ function reconnectFinding(
     registration: listener,
     node: close,
     frame,
-    lifetime: { kind: 'long-lived', what: `this ${className}, which its '${listener.event.text}' listener connects again`, evidence: cls },
+    lifetime: { kind: 'long-lived', what: `this ${className}, which its ${shownEvent(listener.event)} listener connects again`, evidence: cls },
     pairing: { kind: 'unpaired', problem: 'reconnects-after-teardown', evidence: step },
     data,
     evidence: [
       { line: line(close), what: `${teardown.displayName} closes ${objectText}` },
-      { line: line(listener.call), what: `the '${listener.event.text}' listener of ${objectText}` },
+      { line: line(listener.call), what: `the ${shownEvent(listener.event)} listener of ${objectText}` },
       { line: line(step), what: 'reconnects with no check of what the teardown set' },
     ],
     suggestions: [],

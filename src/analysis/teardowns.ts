@@ -7,7 +7,7 @@ import { bindingKey, definitionOf } from './bindings.js';
 import type { AnalysisInput, ClassNode, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type Finding } from './index.js';
 import { buildLifecycles, methodOf, type LifecycleContext } from './lifecycles.js';
-import type { Registration } from './registrations.js';
+import { shownEvent, type Registration } from './registrations.js';
 import { TEARDOWN_LIFECYCLE_METHODS } from './vocabulary.js';
 
 export interface TeardownPlan {
@@ -16,7 +16,7 @@ export interface TeardownPlan {
   /** Where the registration is, 1-based. */
   readonly line: number;
   readonly column: number;
-  /** The event, as written: `SIGINT`. */
+  /** The event as messages show it: `'SIGINT'`, or the code that names a computed one (shownEvent). */
   readonly event: string;
   readonly verdict: { readonly kind: 'rewrite' } | { readonly kind: 'left-alone'; readonly reason: string };
   /** Set when the verdict is `rewrite`. */
@@ -101,7 +101,7 @@ export function planTeardowns(input: AnalysisInput, options: TeardownPlanOptions
       name: methodOf(registration.fn)?.displayName ?? index.enclosingFunction(finding.node)?.displayName ?? 'module code',
       line: line(finding.node),
       column: finding.node.loc.start.column + 1,
-      event: registration.event.text,
+      event: shownEvent(registration.event),
     };
     const leftAlone = (reason: string): TeardownPlan => ({ ...base, verdict: { kind: 'left-alone', reason }, rewrite: null });
     if (finding.kind === 'reconnectsAfterTeardown') {
@@ -112,7 +112,7 @@ export function planTeardowns(input: AnalysisInput, options: TeardownPlanOptions
         event: event ?? base.event,
         verdict: {
           kind: 'left-alone',
-          reason: `${teardown ?? 'the teardown'} closes ${object ?? 'the connection'}, whose '${event ?? 'close'}' listener (line ${listenerLine ?? '?'}) then reconnects: set a flag in ${teardown ?? 'the teardown'} and check it in that listener before reconnecting (by hand)`,
+          reason: `${teardown ?? 'the teardown'} closes ${object ?? 'the connection'}, whose ${event ?? "'close'"} listener (line ${listenerLine ?? '?'}) then reconnects: set a flag in ${teardown ?? 'the teardown'} and check it in that listener before reconnecting (by hand)`,
         },
         rewrite: null,
       });
@@ -126,7 +126,7 @@ export function planTeardowns(input: AnalysisInput, options: TeardownPlanOptions
       continue;
     }
     if (finding.pairing.lifecycle !== true || !context.teardown) {
-      plans.push(leftAlone(`${className(context.cls)} has no teardown method (${TEARDOWN_NAMES}) to remove the '${registration.event.text}' listener in: add one, then run the codemod again`));
+      plans.push(leftAlone(`${className(context.cls)} has no teardown method (${TEARDOWN_NAMES}) to remove the ${shownEvent(registration.event)} listener in: add one, then run the codemod again`));
       continue;
     }
     const planned = planOne(index, finding, context, names, typescript);
@@ -152,14 +152,14 @@ function text(index: FileIndex, node: TSESTree.Node): string {
 function nestedRegistration(registration: Registration, context: LifecycleContext): string | null {
   const method = context.method.node;
   const where = `${context.method.displayName} (line ${line(registration.call)})`;
-  const event = registration.event.text;
+  const event = shownEvent(registration.event);
   for (let node: TSESTree.Node | undefined = registration.call.parent; node && node !== method; node = node.parent) {
     if (node.type === AST_NODE_TYPES.ClassBody) {
-      return `the '${event}' listener in ${where} is added inside a class declared there (line ${line(node.parent)}), where \`this\` is that class, not ${className(context.cls)}: remove it by hand`;
+      return `the ${event} listener in ${where} is added inside a class declared there (line ${line(node.parent)}), where \`this\` is that class, not ${className(context.cls)}: remove it by hand`;
     }
     if (isFunctionNode(node) && !runsAtOnce(node)) {
       const teardown = context.teardown ? `${context.teardown.displayName}()` : 'the teardown';
-      return `the '${event}' listener in ${where} is added in a callback (line ${line(node)}), not by ${context.method.displayName}() itself: the callback may run after ${teardown}, or more than once a run, so a handler kept in a field may be replaced before it is removed; remove it by hand`;
+      return `the ${event} listener in ${where} is added in a callback (line ${line(node)}), not by ${context.method.displayName}() itself: the callback may run after ${teardown}, or more than once a run, so a handler kept in a field may be replaced before it is removed; remove it by hand`;
     }
   }
   return null;
@@ -188,7 +188,7 @@ function planOne(
   const handler = registration.handler;
   const perCall = perCallReads(index, handler, context.method.node);
   if (perCall.length > 0) {
-    return `the '${registration.event.text}' listener in ${where} reads ${perCall.map((name) => `\`${name}\``).join(', ')}, a value of each call: ${context.method.name ?? 'the method'}() may mean to add one per call; remove it by hand`;
+    return `the ${shownEvent(registration.event)} listener in ${where} reads ${perCall.map((name) => `\`${name}\``).join(', ')}, a value of each call: ${context.method.name ?? 'the method'}() may mean to add one per call; remove it by hand`;
   }
 
   const receiver = text(index, unwrap(registration.receiver));
@@ -208,7 +208,7 @@ function planOne(
   const stable = stableHandler(index, inner, context);
   if (stable === 'own-field') {
     const store = storedJustBefore(index, statement, inner);
-    if (!store) return `the '${registration.event.text}' listener in ${where} is this.${memberName(inner as TSESTree.MemberExpression) ?? '?'}, assigned elsewhere than right before it: remove it by hand`;
+    if (!store) return `the ${shownEvent(registration.event)} listener in ${where} is this.${memberName(inner as TSESTree.MemberExpression) ?? '?'}, assigned elsewhere than right before it: remove it by hand`;
     const reference = text(index, inner);
     return { ...base, shape: 'own-field', store, reference, field: null, removal: removalOf(reference), guarded: true, declaration: null };
   }

@@ -167,6 +167,15 @@ http.createServer((req, res) => {
     expect(chains).toEqual(["the request handler of http.createServer (src/server.js:4) -> bus.on('flush') (src/server.js:5)"]);
   });
 
+  it('writes a computed event in a chain as the code that names it', () => {
+    const { chains, findings } = run({
+      'src/server.js': "import http from 'node:http';\nimport { bus } from './bus.js';\nhttp.createServer((req, res) => { bus.on(req.url, () => res.end()); });\n",
+      'src/bus.js': "import { EventEmitter } from 'node:events';\nexport const bus = new EventEmitter();\n",
+    });
+    expect(chains).toEqual(['the request handler of http.createServer (src/server.js:3) -> bus.on(req.url) (src/server.js:3)']);
+    expect(findings[0]?.finding.data.event).toBe('`req.url`');
+  });
+
   it('reports a file that does not parse and analyses the others', () => {
     const { errors, found } = run({ 'broken.js': 'export function (', 'tracker.js': tracker });
     expect(errors).toEqual([expect.objectContaining({ path: join(root, 'broken.js'), line: 1 })]);

@@ -592,7 +592,7 @@ describe('listener-leak scan --format json', () => {
       column: 5,
       endLine: 17,
       endColumn: 7,
-      data: { receiver: 'socket', event: 'close' },
+      data: { receiver: 'socket', event: "'close'" },
     });
     expect(close?.message).toMatch(/^A listener for 'close' is added to socket /);
     expect(close?.chain).toEqual([

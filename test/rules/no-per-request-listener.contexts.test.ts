@@ -188,7 +188,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 2)',
@@ -196,7 +196,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'socketsWithErrorListener' },
+              data: { event: "'error'", setName: 'socketsWithErrorListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithErrorListener = new WeakSet();
@@ -228,7 +228,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'res.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of https.createServer (line 2)',
@@ -236,7 +236,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import * as https from 'node:https';
                 const socketsWithCloseListener = new WeakSet();
@@ -268,7 +268,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of createSecureServer (line 2)',
@@ -276,7 +276,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'timeout', setName: 'socketsWithTimeoutListener' },
+              data: { event: "'timeout'", setName: 'socketsWithTimeoutListener' },
               output: dedent`
                 import { createSecureServer } from 'node:http2';
                 const socketsWithTimeoutListener = new WeakSet();
@@ -308,7 +308,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'end',
+            event: "'end'",
             receiver: 'res.connection',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 2)',
@@ -316,7 +316,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'end', setName: 'socketsWithEndListener' },
+              data: { event: "'end'", setName: 'socketsWithEndListener' },
               output: dedent`
                 const http = require('http');
                 const socketsWithEndListener = new WeakSet();
@@ -348,7 +348,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'end',
+            event: "'end'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of createServer (line 2)',
@@ -356,7 +356,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'end', setName: 'socketsWithEndListener' },
+              data: { event: "'end'", setName: 'socketsWithEndListener' },
               output: dedent`
                 const { createServer } = require('node:http');
                 const socketsWithEndListener = new WeakSet();
@@ -389,7 +389,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'data',
+            event: "'data'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the 'request' listener of server (line 3)",
@@ -397,7 +397,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'data', setName: 'socketsWithDataListener' },
+              data: { event: "'data'", setName: 'socketsWithDataListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithDataListener = new WeakSet();
@@ -431,7 +431,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'SIGTERM',
+            event: "'SIGTERM'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: "once per request: the 'upgrade' listener of server (line 3)",
@@ -456,7 +456,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'proxy',
             lifetime: 'a module-level emitter (line 2)',
             context: "once per request: the 'connect' listener of proxy (line 3)",
@@ -481,7 +481,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the 'checkContinue' listener of server (line 3)",
@@ -507,7 +507,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.get('/orders/:id') (line 3)",
@@ -515,7 +515,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import express from 'express';
                 const socketsWithCloseListener = new WeakSet();
@@ -549,7 +549,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'req.connection',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of router.post('/upload/:name') (line 3)",
@@ -557,7 +557,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'timeout', setName: 'socketsWithTimeoutListener' },
+              data: { event: "'timeout'", setName: 'socketsWithTimeoutListener' },
               output: dedent`
                 import { Router } from 'express';
                 const socketsWithTimeoutListener = new WeakSet();
@@ -591,7 +591,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'res.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the middleware of app.use() (line 3)',
@@ -599,7 +599,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'socketsWithErrorListener' },
+              data: { event: "'error'", setName: 'socketsWithErrorListener' },
               output: dedent`
                 import express from 'express';
                 const socketsWithErrorListener = new WeakSet();
@@ -633,7 +633,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'end',
+            event: "'end'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.route('/books').get() (line 3)",
@@ -641,7 +641,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'end', setName: 'socketsWithEndListener' },
+              data: { event: "'end'", setName: 'socketsWithEndListener' },
               output: dedent`
                 import express from 'express';
                 const socketsWithEndListener = new WeakSet();
@@ -675,7 +675,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'ctx.req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the middleware of app.use() (line 3)',
@@ -700,7 +700,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'request.raw.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of fastify.get('/health') (line 3)",
@@ -708,7 +708,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import Fastify from 'fastify';
                 const socketsWithCloseListener = new WeakSet();
@@ -746,7 +746,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 5,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'request.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the handler of fastify.route() (line 3)',
@@ -770,7 +770,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'request.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the 'onRequest' hook (line 3)",
@@ -799,7 +799,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'request.raw.req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the handler of server.route() (line 3)',
@@ -831,7 +831,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 9,
           column: 7,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'request.raw.req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the handler of server.route() (line 3)',
@@ -864,7 +864,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 10,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the @Get() handler ReportsController.findOne (line 8)',
@@ -872,7 +872,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import { Controller, Get, Logger, Param, Req } from '@nestjs/common';
                 import type { Request } from 'express';
@@ -920,7 +920,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 9,
           column: 5,
           data: {
-            event: 'data',
+            event: "'data'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: SocketActivityMiddleware.use of a NestMiddleware (line 5)',
@@ -928,7 +928,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'data', setName: 'socketsWithDataListener' },
+              data: { event: "'data'", setName: 'socketsWithDataListener' },
               output: dedent`
                 import { Injectable, type NestMiddleware } from '@nestjs/common';
                 import type { NextFunction, Request, Response } from 'express';
@@ -975,7 +975,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 7,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'res.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the response callback of https.request (line 5)',
@@ -1002,7 +1002,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'res.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the response callback of http.get (line 4)',
@@ -1010,7 +1010,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithCloseListener = new WeakSet();
@@ -1050,7 +1050,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'res.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the 'response' listener of req (line 5)",
@@ -1058,7 +1058,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'timeout', setName: 'socketsWithTimeoutListener' },
+              data: { event: "'timeout'", setName: 'socketsWithTimeoutListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithTimeoutListener = new WeakSet();
@@ -1098,7 +1098,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of req (line 4)",
@@ -1125,7 +1125,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the 'information' listener of req (line 4)",
@@ -1153,7 +1153,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'exit',
+            event: "'exit'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: "once per request: the 'upgrade' listener of req (line 4)",
@@ -1182,7 +1182,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'free',
+            event: "'free'",
             receiver: 'agent',
             lifetime: 'a module-level emitter (line 2)',
             context: "once per request: the 'connect' listener of req (line 5)",
@@ -1190,7 +1190,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'free', setName: 'emittersWithFreeListener' },
+              data: { event: "'free'", setName: 'emittersWithFreeListener' },
               output: dedent`
                 import http from 'node:http';
                 const emittersWithFreeListener = new WeakSet();
@@ -1227,7 +1227,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'warning',
+            event: "'warning'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: 'on every timer tick: a setInterval callback (line 1)',
@@ -1235,7 +1235,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'warning', setName: 'emittersWithWarningListener' },
+              data: { event: "'warning'", setName: 'emittersWithWarningListener' },
               output: dedent`
                 const emittersWithWarningListener = new WeakSet();
 
@@ -1268,7 +1268,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'drain',
+            event: "'drain'",
             receiver: 'process.stdout',
             lifetime: 'a stream that lives as long as the service',
             context: 'every time it is re-entered (e.g. on every reconnect): poll, which reschedules itself (line 4)',
@@ -1276,7 +1276,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'drain', setName: 'emittersWithDrainListener' },
+              data: { event: "'drain'", setName: 'emittersWithDrainListener' },
               output: dedent`
                 const emittersWithDrainListener = new WeakSet();
 
@@ -1311,7 +1311,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'SIGINT',
+            event: "'SIGINT'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: 'on every loop iteration: a loop without bound (line 2)',
@@ -1338,7 +1338,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'consumer',
             lifetime: 'consumer, a module-level emitter imported at line 1',
             context: 'on every loop iteration: a loop without bound (line 3)',
@@ -1361,7 +1361,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'SIGTERM',
+            event: "'SIGTERM'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: 'on every loop iteration: a loop without bound (line 2)',
@@ -1388,7 +1388,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 3,
           data: {
-            event: 'SIGTERM',
+            event: "'SIGTERM'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: 'every time it is re-entered (e.g. on every reconnect): connect, which reschedules itself (line 6)',
@@ -1396,7 +1396,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'SIGTERM', setName: 'emittersWithSIGTERMListener' },
+              data: { event: "'SIGTERM'", setName: 'emittersWithSIGTERMListener' },
               output: dedent`
                 import net from 'node:net';
                 const emittersWithSIGTERMListener = new WeakSet();
@@ -1433,7 +1433,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'reset',
+            event: "'reset'",
             receiver: 'priceEvents',
             lifetime: 'a module-level emitter (line 2)',
             context: 'once per request: fetchPrice, which sends a request (fetch) (line 5)',
@@ -1458,7 +1458,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'beforeExit',
+            event: "'beforeExit'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: 'once per request: callRpc, which sends a request (https.request) (line 4)',
@@ -1485,7 +1485,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 3,
           data: {
-            event: 'free',
+            event: "'free'",
             receiver: 'agent',
             lifetime: 'a module-level emitter (line 3)',
             context: 'once per request: getUser, which sends a request (axios.get) (line 6)',
@@ -1493,7 +1493,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'free', setName: 'emittersWithFreeListener' },
+              data: { event: "'free'", setName: 'emittersWithFreeListener' },
               output: dedent`
                 import https from 'node:https';
                 import axios from 'axios';
@@ -1532,7 +1532,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'this.client',
             lifetime: 'a field of BillingClient, which outlives each run',
             context: 'once per request: BillingClient.charge, which sends a request (this.client.request) (line 7)',
@@ -1573,7 +1573,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request: res.socket, passed in at line 16',
             context: 'once per request: called at line 16 from the response callback of https.get (line 15)',
@@ -1581,7 +1581,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import https from 'node:https';
                 const socketsWithCloseListener = new WeakSet();
@@ -1632,7 +1632,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'sock',
             lifetime: 'a keep-alive socket that outlives the request: req.socket, passed in at line 6',
             context: 'once per request: called at line 6 from the request handler of http.createServer (line 5)',
@@ -1640,7 +1640,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'socketsWithErrorListener' },
+              data: { event: "'error'", setName: 'socketsWithErrorListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithErrorListener = new WeakSet();
@@ -1681,7 +1681,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request: req.socket, passed in at line 9',
             context: 'once per request: called at line 9 from the request handler of http.createServer (line 8)',
@@ -1689,7 +1689,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithCloseListener = new WeakSet();
@@ -1733,7 +1733,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'data',
+            event: "'data'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request: req.socket, passed in at line 9',
             context: 'once per request: called at line 9 from the request handler of http.createServer (line 8)',
@@ -1741,7 +1741,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'data', setName: 'socketsWithDataListener' },
+              data: { event: "'data'", setName: 'socketsWithDataListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithDataListener = new WeakSet();
@@ -1782,7 +1782,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'ws',
             lifetime: 'declared outside the repeating code (line 3)',
             context: "on every 'message' event: the 'message' listener of ws (line 4)",
@@ -1806,7 +1806,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'unhandledRejection',
+            event: "'unhandledRejection'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: 'once per request: handleJob, configured as a per-request function (line 1)',
@@ -1831,7 +1831,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'SIGHUP',
+            event: "'SIGHUP'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: 'once per request: loadRemoteConfig, which sends a request (fetch) (line 3)',

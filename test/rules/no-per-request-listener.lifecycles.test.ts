@@ -385,7 +385,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 40,
           endColumn: 50,
           data: {
-            event: 'SIGINT',
+            event: "'SIGINT'",
             receiver: 'process',
             lifetime: PROCESS,
             context: reentered('WebSocketClient.connect, which is entered again from inside itself (line 48)'),
@@ -419,7 +419,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 4,
           endColumn: 40,
           data: {
-            event: 'SIGINT',
+            event: "'SIGINT'",
             receiver: 'process',
             lifetime: PROCESS,
             context: reentered('Feed.connect, which runs again when it is called after Feed.disconnect (line 9)'),
@@ -453,7 +453,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 4,
           endColumn: 38,
           data: {
-            event: 'tick',
+            event: "'tick'",
             receiver: 'bus',
             lifetime: 'bus, a module-level emitter imported at line 1',
             context: reentered('Poller.start, which runs again when it is called after Poller.stop (line 6)'),
@@ -489,7 +489,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 8,
           endColumn: 52,
           data: {
-            event: 'exit',
+            event: "'exit'",
             receiver: 'process',
             lifetime: PROCESS,
             context: reentered('Client.connect, which is entered again from inside itself (line 6)'),
@@ -524,7 +524,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 8,
           endColumn: 48,
           data: {
-            event: 'pause',
+            event: "'pause'",
             receiver: 'this.bus',
             lifetime: 'a field of Feed, which outlives each run',
             context: reentered('Feed.connect, which is entered again from inside itself (line 7)'),
@@ -541,7 +541,7 @@ ruleTester.run('no-per-request-listener', rule, {
           data: {
             teardown: 'Feed.disconnect()',
             object: 'this.ws',
-            event: 'close',
+            event: "'close'",
             listenerLine: '7',
             reconnect: 'this.connect()',
             reconnectLine: '7',
@@ -577,7 +577,7 @@ ruleTester.run('no-per-request-listener', rule, {
           data: {
             teardown: 'Feed.disconnect()',
             object: 'this.ws',
-            event: 'close',
+            event: "'close'",
             listenerLine: '4',
             reconnect: 'this.scheduleReconnect()',
             reconnectLine: '4',
@@ -613,7 +613,7 @@ ruleTester.run('no-per-request-listener', rule, {
           data: {
             teardown: 'Feed.disconnect()',
             object: 'this.ws',
-            event: 'close',
+            event: "'close'",
             listenerLine: '4',
             reconnect: 'setTimeout(() => this.connect(), 1000)',
             reconnectLine: '5',
@@ -647,7 +647,7 @@ ruleTester.run('no-per-request-listener', rule, {
           data: {
             teardown: 'Server.stop()',
             object: 'this.server',
-            event: 'close',
+            event: "'close'",
             listenerLine: '5',
             reconnect: 'this.start()',
             reconnectLine: '5',
@@ -681,7 +681,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 6,
           endColumn: 40,
           data: {
-            event: 'SIGINT',
+            event: "'SIGINT'",
             receiver: 'process',
             lifetime: PROCESS,
             context: reentered('Feed.connect, which is entered again from inside itself (line 4)'),
@@ -718,7 +718,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 7,
           endColumn: 40,
           data: {
-            event: 'SIGINT',
+            event: "'SIGINT'",
             receiver: 'process',
             lifetime: PROCESS,
             context: reentered('Feed.connect, which is entered again from inside itself (line 6)'),
@@ -752,7 +752,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 5,
           endColumn: 54,
           data: {
-            event: 'price',
+            event: "'price'",
             receiver: 'prices',
             lifetime: 'a module-level emitter (line 2)',
             context: reentered('Ticker.subscribe, which runs again when it is called after Ticker.unsubscribe (line 7)'),
@@ -786,7 +786,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 7,
           endColumn: 51,
           data: {
-            event: 'SIGTERM',
+            event: "'SIGTERM'",
             receiver: 'process',
             lifetime: PROCESS,
             context: reentered('called at line 4 from Feed.connect, which runs again when it is called after Feed.disconnect (line 9)'),
@@ -815,7 +815,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 3,
           endColumn: 51,
           data: {
-            event: 'beforeExit',
+            event: "'beforeExit'",
             receiver: 'process',
             lifetime: PROCESS,
             context: reentered('Feed.start, which runs again when it is called after Feed.stop (line 5)'),
@@ -844,7 +844,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 3,
           endColumn: 50,
           data: {
-            event: 'SIGINT',
+            event: "'SIGINT'",
             receiver: 'process',
             context: reentered('Feed.connect, which runs again when it is called after Feed.disconnect (line 5)'),
             removalLine: '6',
@@ -876,7 +876,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 5,
           endColumn: 52,
           data: {
-            event: 'SIGINT',
+            event: "'SIGINT'",
             receiver: 'process',
             lifetime: PROCESS,
             context: reentered('Feed.connect, which runs again when it is called after Feed.disconnect (line 8)'),
@@ -909,7 +909,7 @@ ruleTester.run('no-per-request-listener', rule, {
           endLine: 6,
           endColumn: 66,
           data: {
-            event: 'drop',
+            event: "'drop'",
             receiver: 'this',
             lifetime: 'this Feed, which outlives each run',
             context: reentered('Feed.connect, which is entered again from inside itself (line 6)'),

@@ -403,7 +403,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 3)',
@@ -411,7 +411,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithCloseListener = new WeakSet();
@@ -452,7 +452,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request: req.socket, passed in at line 8',
             context: 'once per request: called at line 8 from the middleware of app.use() (line 7)',
@@ -460,7 +460,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 const socketsWithCloseListener = new WeakSet();
 
@@ -499,7 +499,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 2)',
@@ -526,7 +526,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.get('/') (line 1)",
@@ -566,7 +566,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'req.socket',
             context: "once per request: the route handler of app.get('/slow') (line 1)",
             removalLine: '3',
@@ -598,7 +598,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 5,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'req.socket',
             context: 'once per request: called at line 13 from the request handler of http.createServer (line 13)',
             removalLine: '5',
@@ -606,7 +606,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'socketsWithErrorListener' },
+              data: { event: "'error'", setName: 'socketsWithErrorListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithErrorListener = new WeakSet();
@@ -647,7 +647,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'data',
+            event: "'data'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the middleware of app.use() (line 1)',
@@ -675,7 +675,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the middleware of app.use() (line 1)',
@@ -700,7 +700,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'warning',
+            event: "'warning'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: "once per request: the route handler of app.get('/jobs') (line 2)",
@@ -709,7 +709,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'warning', setName: 'emittersWithWarningListener' },
+              data: { event: "'warning'", setName: 'emittersWithWarningListener' },
               output: dedent`
                 const emittersWithWarningListener = new WeakSet();
 
@@ -759,7 +759,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 3,
           data: {
-            event: 'message',
+            event: "'message'",
             receiver: 'inbox',
             lifetime: 'a module-level emitter (line 2)',
             context: "once per request: the route handler of app.get('/long-poll') (line 3)",
@@ -788,7 +788,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 3,
           data: {
-            event: 'shutdown',
+            event: "'shutdown'",
             receiver: 'inbox',
             lifetime: 'a module-level emitter (line 2)',
             context: "once per request: the route handler of app.get('/long-poll') (line 3)",
@@ -836,7 +836,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 3,
           data: {
-            event: 'event',
+            event: "'event'",
             receiver: 'bus',
             lifetime: 'a module-level emitter (line 2)',
             context: "once per request: the route handler of app.post('/subscriptions/:id') (line 4)",
@@ -886,14 +886,14 @@ ruleTester.run('no-per-request-listener', rule, {
           column: 3,
           data: {
             removalLine: '2',
-            event: 'error',
+            event: "'error'",
             receiver: 'socket',
             context: 'once per request: called at line 6 from the response callback of https.get (line 5)',
           },
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'socketsWithErrorListener' },
+              data: { event: "'error'", setName: 'socketsWithErrorListener' },
               output: dedent`
                 const socketsWithErrorListener = new WeakSet();
 
@@ -933,14 +933,14 @@ ruleTester.run('no-per-request-listener', rule, {
           column: 3,
           data: {
             removalLine: '2',
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'socket',
             context: 'once per request: called at line 6 from the response callback of https.get (line 5)',
           },
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'timeout', setName: 'socketsWithTimeoutListener' },
+              data: { event: "'timeout'", setName: 'socketsWithTimeoutListener' },
               output: dedent`
                 const socketsWithTimeoutListener = new WeakSet();
 
@@ -977,7 +977,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'change',
+            event: "'change'",
             receiver: 'updates',
             lifetime: 'a module-level emitter (line 1)',
             context: "once per request: the route handler of app.get('/updates') (line 2)",
@@ -1003,7 +1003,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 3)',
@@ -1011,7 +1011,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'timeout', setName: 'socketsWithTimeoutListener' },
+              data: { event: "'timeout'", setName: 'socketsWithTimeoutListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithTimeoutListener = new WeakSet();
@@ -1058,7 +1058,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'free',
+            event: "'free'",
             receiver: 'response.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the response callback of https.get (line 3)',
@@ -1066,7 +1066,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'free', setName: 'socketsWithFreeListener' },
+              data: { event: "'free'", setName: 'socketsWithFreeListener' },
               output: dedent`
                 import https from 'node:https';
                 const socketsWithFreeListener = new WeakSet();
@@ -1112,7 +1112,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'ctx.req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the middleware of app.use() (line 2)',
@@ -1120,7 +1120,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'socketsWithErrorListener' },
+              data: { event: "'error'", setName: 'socketsWithErrorListener' },
               output: dedent`
                 const socketsWithErrorListener = new WeakSet();
 
@@ -1165,7 +1165,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'quote',
+            event: "'quote'",
             receiver: 'quotes',
             lifetime: 'a module-level emitter (line 1)',
             context: "once per request: the route handler of app.get('/quotes') (line 2)",

@@ -422,7 +422,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of upstream (line 5)",
@@ -455,7 +455,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of proxyReq (line 5)",
@@ -483,7 +483,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 24,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the middleware of app.use() (line 7)',
@@ -491,7 +491,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'socketsWithErrorListener' },
+              data: { event: "'error'", setName: 'socketsWithErrorListener' },
               output: dedent`
                 const socketsWithErrorListener = new WeakSet();
 
@@ -546,7 +546,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 5,
           data: {
-            event: 'connect',
+            event: "'connect'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of req (line 2)",
@@ -579,7 +579,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 7,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the 'socket' listener of req (line 5)",
@@ -608,7 +608,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 5,
           data: {
-            event: 'lookup',
+            event: "'lookup'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of request (line 3)",
@@ -620,7 +620,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'connect',
+            event: "'connect'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of request (line 3)",
@@ -651,7 +651,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'lookup',
+            event: "'lookup'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of req (line 4)",
@@ -663,7 +663,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'connect',
+            event: "'connect'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of req (line 4)",
@@ -675,7 +675,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 5,
           data: {
-            event: 'secureConnect',
+            event: "'secureConnect'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of req (line 4)",
@@ -706,7 +706,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of request (line 4)",
@@ -736,7 +736,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 5,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 3)',
@@ -768,7 +768,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 7,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of req (line 5)",
@@ -799,7 +799,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'lookup',
+            event: "'lookup'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of upstream (line 4)",
@@ -832,7 +832,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 5,
           data: {
-            event: 'data',
+            event: "'data'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of request (line 4)",
@@ -863,7 +863,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of request (line 4)",
@@ -892,7 +892,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'pool',
             lifetime: 'a module-level emitter (line 2)',
             context: "once per request: called at line 8 from the route handler of app.get('/users') (line 8)",
@@ -900,7 +900,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'emittersWithErrorListener' },
+              data: { event: "'error'", setName: 'emittersWithErrorListener' },
               output: dedent`
                 import pg from 'pg';
                 const emittersWithErrorListener = new WeakSet();
@@ -948,7 +948,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'client',
             lifetime: 'a pooled connection that is handed out again after this run',
             context: "once per request: called at line 16 from the route handler of app.post('/transfers') (line 16)",
@@ -956,7 +956,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'emittersWithErrorListener' },
+              data: { event: "'error'", setName: 'emittersWithErrorListener' },
               output: dedent`
                 const emittersWithErrorListener = new WeakSet();
 
@@ -1006,7 +1006,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'connect',
+            event: "'connect'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of this.req (line 4)",
@@ -1014,7 +1014,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'connect', setName: 'socketsWithConnectListener' },
+              data: { event: "'connect'", setName: 'socketsWithConnectListener' },
               output: dedent`
                 const socketsWithConnectListener = new WeakSet();
 
@@ -1058,7 +1058,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 8,
           column: 5,
           data: {
-            event: 'connect',
+            event: "'connect'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of req (line 2)",
@@ -1092,7 +1092,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 5,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'this',
             lifetime: 'this Connection, which outlives each run',
             context: 'every time it is re-entered (e.g. on every reconnect): Connection.connect, which is entered again from inside itself (line 11)',
@@ -1100,7 +1100,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'emittersWithErrorListener' },
+              data: { event: "'error'", setName: 'emittersWithErrorListener' },
               output: dedent`
                 import net from 'node:net';
                 import { EventEmitter } from 'node:events';
@@ -1147,7 +1147,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'AMQPClient.SessionMapped',
+            event: '`AMQPClient.SessionMapped`',
             receiver: 'this',
             lifetime: 'this AMQPClient, which outlives each run',
             context: 'every time it is re-entered (e.g. on every reconnect): AMQPClient.connect, which is entered again from inside itself (line 7)',
@@ -1155,7 +1155,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'AMQPClient.SessionMapped', setName: 'emittersWithAMQPClientSessionMappedListener' },
+              data: { event: '`AMQPClient.SessionMapped`', setName: 'emittersWithAMQPClientSessionMappedListener' },
               output: dedent`
                 const emittersWithAMQPClientSessionMappedListener = new WeakSet();
 
@@ -1200,7 +1200,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'exit',
+            event: "'exit'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: 'on every timer tick: called at line 10 from a setInterval callback (line 10)',
@@ -1212,7 +1212,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 3,
           data: {
-            event: 'SIGINT',
+            event: "'SIGINT'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: 'on every timer tick: called at line 10 from a setInterval callback (line 10)',
@@ -1242,7 +1242,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 3,
           data: {
-            event: 'open',
+            event: "'open'",
             receiver: 'feed',
             lifetime: 'a module-level emitter (line 2)',
             context: 'every time it is re-entered (e.g. on every reconnect): connect, which reschedules itself (line 7)',
@@ -1250,7 +1250,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'open', setName: 'emittersWithOpenListener' },
+              data: { event: "'open'", setName: 'emittersWithOpenListener' },
               output: dedent`
                 import ReconnectingWebSocket from './reconnecting-websocket.js';
                 const emittersWithOpenListener = new WeakSet();
@@ -1274,7 +1274,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 3,
           data: {
-            event: 'message',
+            event: "'message'",
             receiver: 'feed',
             lifetime: 'a module-level emitter (line 2)',
             context: 'every time it is re-entered (e.g. on every reconnect): connect, which reschedules itself (line 7)',
@@ -1282,7 +1282,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'message', setName: 'emittersWithMessageListener' },
+              data: { event: "'message'", setName: 'emittersWithMessageListener' },
               output: dedent`
                 import ReconnectingWebSocket from './reconnecting-websocket.js';
                 const emittersWithMessageListener = new WeakSet();
@@ -1306,7 +1306,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'feed',
             lifetime: 'a module-level emitter (line 2)',
             context: 'every time it is re-entered (e.g. on every reconnect): connect, which reschedules itself (line 7)',
@@ -1336,7 +1336,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'end',
+            event: "'end'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of request (line 4)",
@@ -1366,7 +1366,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests",
             context: "once per request: the 'socket' listener of req (line 4)",

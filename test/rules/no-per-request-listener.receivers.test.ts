@@ -154,7 +154,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 3)',
@@ -162,7 +162,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithCloseListener = new WeakSet();
@@ -194,7 +194,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'shutdown',
+            event: "'shutdown'",
             receiver: 'req.app',
             lifetime: 'the application (req.app, ctx.app), which lives as long as the service',
             context: "once per request: the route handler of app.get('/orders') (line 1)",
@@ -223,7 +223,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: called at line 8 from the request handler of http.createServer (line 8)',
@@ -248,7 +248,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.get('/feed') (line 1)",
@@ -271,7 +271,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.get('/feed') (line 1)",
@@ -294,7 +294,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'res.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.get('/feed') (line 1)",
@@ -322,7 +322,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'lookup',
+            event: "'lookup'",
             receiver: 'socket',
             lifetime: "the 'socket' event's socket, a keep-alive socket reused across requests: socket, passed in at line 7",
             context: "once per request: called at line 7 from the 'socket' listener of req (line 7)",
@@ -330,7 +330,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'lookup', setName: 'socketsWithLookupListener' },
+              data: { event: "'lookup'", setName: 'socketsWithLookupListener' },
               output: dedent`
                 import https from 'node:https';
                 const socketsWithLookupListener = new WeakSet();
@@ -372,7 +372,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 5,
           data: {
-            event: 'free',
+            event: "'free'",
             receiver: 'this.agent',
             lifetime: 'a field of Upstream, which outlives each run',
             context: 'once per request: Upstream.send, which sends a request (https.request) (line 8)',
@@ -380,7 +380,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'free', setName: 'emittersWithFreeListener' },
+              data: { event: "'free'", setName: 'emittersWithFreeListener' },
               output: dedent`
                 import https from 'node:https';
                 const emittersWithFreeListener = new WeakSet();
@@ -418,7 +418,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'free',
+            event: "'free'",
             receiver: 'http.globalAgent',
             lifetime: 'the global http.Agent shared by every request',
             context: "once per request: the route handler of app.get('/proxy') (line 2)",
@@ -426,7 +426,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'free', setName: 'emittersWithFreeListener' },
+              data: { event: "'free'", setName: 'emittersWithFreeListener' },
               output: dedent`
                 import http from 'node:http';
                 const emittersWithFreeListener = new WeakSet();
@@ -458,7 +458,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'exit',
+            event: "'exit'",
             receiver: 'process',
             lifetime: 'an emitter that lives as long as the service',
             context: "once per request: the route handler of app.post('/jobs') (line 1)",
@@ -482,7 +482,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'drain',
+            event: "'drain'",
             receiver: 'process.stdout',
             lifetime: 'a stream that lives as long as the service',
             context: "once per request: the route handler of app.post('/logs') (line 1)",
@@ -506,7 +506,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'server',
             lifetime: 'a module-level emitter (line 2)',
             context: 'once per request: the request handler of http.createServer (line 2)',
@@ -531,7 +531,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 3,
           data: {
-            event: 'price',
+            event: "'price'",
             receiver: 'priceFeed',
             lifetime: 'a module-level emitter (line 2)',
             context: "once per request: the route handler of app.get('/prices/stream') (line 3)",
@@ -556,7 +556,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'done',
+            event: "'done'",
             receiver: 'jobEvents',
             lifetime: 'jobEvents, a module-level emitter imported at line 1',
             context: "once per request: the route handler of router.get('/jobs/:id/wait') (line 2)",
@@ -587,7 +587,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 9,
           column: 5,
           data: {
-            event: 'message',
+            event: "'message'",
             receiver: 'this.broker',
             lifetime: 'a field of SubscriptionsController, which outlives each run',
             context: 'once per request: the @Post() handler SubscriptionsController.subscribe (line 7)',
@@ -618,7 +618,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 3,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'client',
             lifetime: 'a pooled connection that is handed out again after this run',
             context: "once per request: the route handler of app.get('/accounts/:id') (line 3)",
@@ -626,7 +626,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'emittersWithErrorListener' },
+              data: { event: "'error'", setName: 'emittersWithErrorListener' },
               output: dedent`
                 import pg from 'pg';
                 const emittersWithErrorListener = new WeakSet();
@@ -667,7 +667,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'socket',
             lifetime: 'an element of openSockets, which outlives each run (line 1)',
             context: 'on every timer tick: a setInterval callback (line 3)',
@@ -675,7 +675,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'timeout', setName: 'socketsWithTimeoutListener' },
+              data: { event: "'timeout'", setName: 'socketsWithTimeoutListener' },
               output: dedent`
                 const socketsWithTimeoutListener = new WeakSet();
 
@@ -711,7 +711,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'order-paid',
+            event: "'order-paid'",
             receiver: 'events',
             lifetime: 'configured as a long-lived receiver',
             context: "once per request: the route handler of app.post('/orders/:id/watch') (line 1)",
@@ -735,7 +735,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'shutdown',
+            event: "'shutdown'",
             receiver: 'req.app',
             lifetime: 'configured as a long-lived receiver',
             context: "once per request: the route handler of app.post('/admin/drain') (line 1)",

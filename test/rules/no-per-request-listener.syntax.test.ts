@@ -127,7 +127,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.get('*') (line 6)",
@@ -135,7 +135,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import express from 'express';
                 import { renderToString } from 'react-dom/server';
@@ -166,7 +166,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the 'request' listener of server (line 2)",
@@ -174,7 +174,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output:
                 "#!/usr/bin/env node\nconst socketsWithCloseListener = new WeakSet();\n\nserver.on('request', (req, res) => {\n  if (!socketsWithCloseListener.has(req.socket)) {\n    socketsWithCloseListener.add(req.socket);\n    req.socket.on('close', () => console.log('closed'));\n  }\n  res.end();\n});\n",
             },
@@ -209,7 +209,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 7,
           column: 5,
           data: {
-            event: 'free',
+            event: "'free'",
             receiver: 'this.#agent',
             lifetime: 'a field of PriceClient, which outlives each run',
             context: 'once per request: PriceClient.fetchPrice, which sends a request (https.get) (line 9)',
@@ -217,7 +217,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'free', setName: 'emittersWithFreeListener' },
+              data: { event: "'free'", setName: 'emittersWithFreeListener' },
               output: dedent`
                 import https from 'node:https';
                 const emittersWithFreeListener = new WeakSet();
@@ -260,7 +260,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 2,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.get('/status') (line 1)",
@@ -268,7 +268,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 const socketsWithCloseListener = new WeakSet();
 
@@ -308,7 +308,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 8,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: called at line 13 from the request handler of http.createServer (line 13)',
@@ -316,7 +316,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithCloseListener = new WeakSet();
@@ -359,7 +359,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 6,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'on every loop iteration: a loop without bound (line 5)',
@@ -367,7 +367,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import { on } from 'node:events';
                 import http from 'node:http';
@@ -408,7 +408,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request: req.socket, passed in at line 8',
             context: 'once per request: called at line 8 from the request handler of http.createServer (line 7)',

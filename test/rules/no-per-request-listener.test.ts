@@ -184,6 +184,31 @@ ruleTester.run('no-per-request-listener', rule, {
     },
   ],
   invalid: [
+    {
+      name: 'a computed event name reads as the code that names it, not as an event called "topic"',
+      code: dedent`
+        import http from 'node:http';
+        import { EventEmitter } from 'node:events';
+        const bus = new EventEmitter();
+        http.createServer((req, res) => {
+          const topic = new URL(req.url, 'http://x').searchParams.get('topic');
+          bus.on(topic, (message) => res.write(message));
+        });
+      `,
+      errors: [
+        {
+          messageId: 'perRequestListener',
+          line: 6,
+          column: 3,
+          data: {
+            event: '`topic`',
+            receiver: 'bus',
+            lifetime: 'a module-level emitter (line 3)',
+            context: 'once per request: the request handler of http.createServer (line 4)',
+          },
+        },
+      ],
+    },
     // Every registration form on a long-lived receiver in a repeating context.
     {
       name: 'on() on req.socket',
@@ -200,7 +225,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 2)',
@@ -208,7 +233,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithCloseListener = new WeakSet();
@@ -241,7 +266,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 3)',
@@ -249,7 +274,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'error', setName: 'socketsWithErrorListener' },
+              data: { event: "'error'", setName: 'socketsWithErrorListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithErrorListener = new WeakSet();
@@ -295,7 +320,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'data',
+            event: "'data'",
             receiver: 'res.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 2)',
@@ -303,7 +328,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'data', setName: 'socketsWithDataListener' },
+              data: { event: "'data'", setName: 'socketsWithDataListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithDataListener = new WeakSet();
@@ -335,7 +360,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'end',
+            event: "'end'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 2)',
@@ -343,7 +368,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'end', setName: 'socketsWithEndListener' },
+              data: { event: "'end'", setName: 'socketsWithEndListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithEndListener = new WeakSet();
@@ -375,7 +400,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 2)',
@@ -383,7 +408,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'timeout', setName: 'socketsWithTimeoutListener' },
+              data: { event: "'timeout'", setName: 'socketsWithTimeoutListener' },
               output: dedent`
                 import http from 'node:http';
                 const socketsWithTimeoutListener = new WeakSet();
@@ -415,7 +440,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'quote',
+            event: "'quote'",
             receiver: 'quotes',
             lifetime: 'a module-level emitter (line 1)',
             context: "once per request: the route handler of app.get('/quotes/stream') (line 2)",
@@ -438,7 +463,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'quote',
+            event: "'quote'",
             receiver: 'quotes',
             lifetime: 'a module-level emitter (line 1)',
             context: "once per request: the route handler of app.get('/quotes/next') (line 2)",
@@ -462,7 +487,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'quote',
+            event: "'quote'",
             receiver: 'quotes',
             lifetime: 'a module-level emitter (line 1)',
             context: "once per request: the route handler of app.get('/quotes/stream') (line 3)",
@@ -486,7 +511,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 3,
           data: {
-            event: 'timeout',
+            event: "'timeout'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 2)',
@@ -514,7 +539,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'connect',
+            event: "'connect'",
             receiver: 'socket',
             lifetime: 'a module-level emitter (line 2)',
             context: "once per request: called at line 7 from the route handler of app.post('/cache') (line 6)",
@@ -539,7 +564,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'finish/end/error/close',
+            event: "'finish/end/error/close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 3)',
@@ -547,7 +572,7 @@ ruleTester.run('no-per-request-listener', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'finish/end/error/close', setName: 'socketsWithFinishListener' },
+              data: { event: "'finish/end/error/close'", setName: 'socketsWithFinishListener' },
               output: dedent`
                 import stream from 'node:stream';
                 import http from 'node:http';
@@ -581,7 +606,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 3,
           data: {
-            event: 'finish/end/error/close',
+            event: "'finish/end/error/close'",
             receiver: 'res.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: 'once per request: the request handler of http.createServer (line 3)',
@@ -606,7 +631,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 22,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.get('/export') (line 2)",
@@ -631,7 +656,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 3,
           column: 22,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'req.socket',
             lifetime: 'a keep-alive socket that outlives the request',
             context: "once per request: the route handler of app.get('/export') (line 2)",
@@ -658,7 +683,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 31,
           data: {
-            event: 'created',
+            event: "'created'",
             receiver: 'orderEvents',
             lifetime: 'orderEvents, a module-level emitter imported at line 2',
             context: "once per request: the route handler of app.get('/orders/stream') (line 3)",
@@ -684,7 +709,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 4,
           column: 29,
           data: {
-            event: 'progress',
+            event: "'progress'",
             receiver: 'bus',
             lifetime: 'a module-level emitter (line 2)',
             context: "once per request: the route handler of router.get('/jobs/:id/progress') (line 3)",
@@ -734,7 +759,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 9,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request: res.socket, passed in at line 23',
             context: 'once per request: called at line 23 from the response callback of https.request (line 22)',
@@ -746,7 +771,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 10,
           column: 5,
           data: {
-            event: 'error',
+            event: "'error'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request: res.socket, passed in at line 23',
             context: 'once per request: called at line 23 from the response callback of https.request (line 22)',
@@ -758,7 +783,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 11,
           column: 5,
           data: {
-            event: 'data',
+            event: "'data'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request: res.socket, passed in at line 23',
             context: 'once per request: called at line 23 from the response callback of https.request (line 22)',
@@ -798,7 +823,7 @@ ruleTester.run('no-per-request-listener', rule, {
           column: 5,
           data: {
             removalLine: '5',
-            event: 'close',
+            event: "'close'",
             receiver: 'socket',
             context: 'once per request: called at line 16 from the response callback of https.get (line 15)',
           },
@@ -810,7 +835,7 @@ ruleTester.run('no-per-request-listener', rule, {
           column: 5,
           data: {
             removalLine: '6',
-            event: 'error',
+            event: "'error'",
             receiver: 'socket',
             context: 'once per request: called at line 16 from the response callback of https.get (line 15)',
           },
@@ -845,7 +870,7 @@ ruleTester.run('no-per-request-listener', rule, {
           line: 5,
           column: 5,
           data: {
-            event: 'close',
+            event: "'close'",
             receiver: 'socket',
             lifetime: 'a keep-alive socket that outlives the request: res.socket, passed in at line 13',
             context: 'once per request: called at line 13 from the response callback of https.get (line 12)',

@@ -106,7 +106,7 @@ ruleTester.run('no-per-request-listener (typeChecked)', rule, {
           column: 5,
           data: {
             receiver: 'socket',
-            event: 'close',
+            event: "'close'",
             lifetime: 'a keep-alive socket that outlives the request: res.socket, passed in at src/client.ts:13',
             context: 'once per request: Tracker.track, called from Client.get (src/client.ts:13) (line 6)',
             removalLine: '',
@@ -115,7 +115,7 @@ ruleTester.run('no-per-request-listener (typeChecked)', rule, {
           suggestions: [
             {
               messageId: 'guardWithWeakSet',
-              data: { event: 'close', setName: 'socketsWithCloseListener' },
+              data: { event: "'close'", setName: 'socketsWithCloseListener' },
               output: dedent`
                 import type { Socket } from 'node:net';
                 const socketsWithCloseListener = new WeakSet();
