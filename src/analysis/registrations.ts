@@ -67,13 +67,18 @@ export function eventName(node: TSESTree.Node | undefined): EventName {
  * (`` `event` ``, `` `events.errorMonitor` ``): `'event'` would read as an event called "event".
  */
 export function shownEvent(event: EventName): string {
-  if (event.value === null) return event.text;
-  return event.value.startsWith('@') ? `\`${event.text}\`` : `'${event.text}'`;
+  if (isWrittenOut(event)) return `'${event.text}'`;
+  return event.value === null ? event.text : `\`${event.text}\``;
 }
 
 /** The event as an argument in a call written out (`socket.on('close')`, `origin.once(event)`). */
 export function eventArgument(event: EventName): string {
-  return event.value !== null && !event.value.startsWith('@') ? `'${event.text}'` : event.text;
+  return isWrittenOut(event) ? `'${event.text}'` : event.text;
+}
+
+/** A name written in the code (`'close'`, or a string constant's), not one the code computes (`@`-paths, unknown). */
+function isWrittenOut(event: EventName): boolean {
+  return event.value !== null && !event.value.startsWith('@');
 }
 
 /** The value of `name` in an options object literal (`{ signal }`, `{ once: true }`), or null. */
