@@ -446,7 +446,7 @@ export function buildRepeatingContexts(
       let child: TSESTree.Node = node;
       let current: TSESTree.Node | null | undefined = node.parent;
       while (current && current !== fn?.node) {
-        if (isLoopNode(current) && isUnboundedLoop(current) && repeatsInLoop(current, child)) {
+        if (repeatsWithoutBound(current, child)) {
           return { node: current, fn, reason: { kind: 'loop', what: 'a loop without bound', node: current, via: null } };
         }
         child = current;
@@ -486,8 +486,13 @@ function mayNameAClass(type: TSESTree.TypeNode): boolean {
   return !NO_CLASS_TYPES.has(type.type);
 }
 
+/** Is `node` a loop without bound, and `child` (a node right inside it) a part that runs on every turn of it? */
+export function repeatsWithoutBound(node: TSESTree.Node, child: TSESTree.Node): node is LoopNode {
+  return isLoopNode(node) && isUnboundedLoop(node) && repeatsInLoop(node, child);
+}
+
 /** The part of a loop that runs on every iteration: not `for (init; ...)` nor the iterable of `for (x of iterable)`. */
-export function repeatsInLoop(loop: LoopNode, child: TSESTree.Node): boolean {
+function repeatsInLoop(loop: LoopNode, child: TSESTree.Node): boolean {
   switch (loop.type) {
     case AST_NODE_TYPES.ForStatement:
       return child !== loop.init;
@@ -499,7 +504,7 @@ export function repeatsInLoop(loop: LoopNode, child: TSESTree.Node): boolean {
   }
 }
 
-export function isUnboundedLoop(loop: TSESTree.Node): boolean {
+function isUnboundedLoop(loop: TSESTree.Node): boolean {
   switch (loop.type) {
     case AST_NODE_TYPES.WhileStatement:
     case AST_NODE_TYPES.DoWhileStatement:

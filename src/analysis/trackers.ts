@@ -2,13 +2,13 @@
 // and registers listeners on it, run per request) and whether "attach its listeners once per emitter" is all a
 // registry rewrite would change. The codemod builds code from these plans; it decides nothing about safety.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, describeNode, filterInRun, isFunctionNode, isInside, isLoopNode, keyName, line, memberPath, rootOf, unwrap, type FunctionNode } from './ast.js';
+import { childNodes, describeNode, filterInRun, isFunctionNode, isInside, keyName, line, memberPath, rootOf, unwrap, type FunctionNode } from './ast.js';
 import type { CallGraph } from './call-graph.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import type { FileIndex, FunctionInfo, ScopeVariable } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type Finding } from './index.js';
 import type { AnalysisInput } from './file-index.js';
-import { isUnboundedLoop, repeatsInLoop, type RepeatKind, type RepeatingContexts } from './repeating-contexts.js';
+import { repeatsWithoutBound, type RepeatKind, type RepeatingContexts } from './repeating-contexts.js';
 import { isOwnConstant, PerCallValues, resultParts, useBeyondListening } from './tracker-safety.js';
 
 export type TrackerVerdict =
@@ -179,7 +179,7 @@ function repeatsWithin(
   const at = line(node);
   let child: TSESTree.Node = node;
   for (let current = node.parent; current && current !== tracker.node; child = current, current = current.parent) {
-    if (isLoopNode(current) && isUnboundedLoop(current) && repeatsInLoop(current, child)) return { line: at, what: 'a loop without bound' };
+    if (repeatsWithoutBound(current, child)) return { line: at, what: 'a loop without bound' };
     if (!isFunctionNode(current)) continue;
     const fn = index.functionByNode.get(current);
     if (!fn || seen.has(fn)) continue;
