@@ -88,6 +88,12 @@ function resolveModuleCallUncached(
   return null;
 }
 
+/** The module `import x = require('x')` names, as written; null for `import x = Namespace.member`, which names none. */
+export function importEqualsSpecifier(declaration: TSESTree.TSImportEqualsDeclaration): string | null {
+  const reference = declaration.moduleReference;
+  return reference.type === AST_NODE_TYPES.TSExternalModuleReference ? staticString(reference.expression) : null;
+}
+
 function isModuleLevelName(index: FileIndex, identifier: TSESTree.Identifier): boolean {
   const variable = index.variableOf.get(identifier);
   return !variable || variable.defs.length === 0;
@@ -132,8 +138,7 @@ function moduleOfBinding(index: FileIndex, identifier: TSESTree.Identifier): { m
     const declaration = def.parent ?? def.node.parent;
     // `import events = require('events')` (TypeScript)
     if (def.node.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
-      const reference = def.node.moduleReference;
-      const spec = reference.type === AST_NODE_TYPES.TSExternalModuleReference ? staticString(reference.expression) : null;
+      const spec = importEqualsSpecifier(def.node);
       return spec === null ? null : split(moduleSpecifier(spec));
     }
     return declaration?.type === AST_NODE_TYPES.ImportDeclaration ? split(index.imports.get(identifier.name)) : null;

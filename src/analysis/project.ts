@@ -11,7 +11,7 @@ import { definitionOf } from './bindings.js';
 import type { AnalysisInput, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } from './index.js';
 import { ExportResolver, type OutgoingTarget } from './exports.js';
-import { moduleSpecifier, requiredModule } from './modules.js';
+import { importEqualsSpecifier, moduleSpecifier, requiredModule } from './modules.js';
 import { keepParsesOf, ParseError, parsedFile } from './parse.js';
 import { eventArgument, mayRegisterText } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
@@ -294,9 +294,8 @@ function importOf(index: FileIndex, identifier: TSESTree.Identifier, member: str
   if (!definition) return null;
   if (definition.kind === 'import' && definition.node.type === AST_NODE_TYPES.TSImportEqualsDeclaration) {
     // `import ws = require('ws')` reads as `const ws = require('ws')`; `import x = Namespace.member` names no module.
-    const reference = definition.node.moduleReference;
-    if (reference.type !== AST_NODE_TYPES.TSExternalModuleReference) return null;
-    return requiredValue(reference.expression.value, member);
+    const specifier = importEqualsSpecifier(definition.node);
+    return specifier === null ? null : requiredValue(specifier, member);
   }
   if (definition.kind === 'import') {
     const specifier = definition.node as TSESTree.ImportClause;
