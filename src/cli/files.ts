@@ -78,6 +78,11 @@ function isInside(path: string, dir: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/** Extensions as hasSourceExtension compares them: without the dot, lower case. */
+function extensionSet(extensions: readonly string[]): ReadonlySet<string> {
+  return new Set(extensions.map((extension) => extension.toLowerCase()));
+}
+
 function hasSourceExtension(path: string, extensions: ReadonlySet<string>): boolean {
   return extensions.has(extname(path).slice(1).toLowerCase());
 }
@@ -141,7 +146,7 @@ function lstatOrUndefined(path: string): Stats | undefined {
 /** Resolves the given paths to the source files under them. Throws for I/O or git failures other than "missing". */
 export function findSourceFiles(paths: readonly string[], options: DiscoveryOptions): Discovery {
   const cwd = options.cwd ?? process.cwd();
-  const extensions = new Set(options.extensions.map((extension) => extension.toLowerCase()));
+  const extensions = extensionSet(options.extensions);
   const missing: string[] = [];
   /** Real directories and real files the user named: a symlink may point anywhere inside them. */
   const roots: string[] = [];
@@ -274,8 +279,8 @@ export function describeMissing(given: string, cwd: string = process.cwd()): str
 
 /** A file named on the command line whose extension is not one of these: "a .txt file", "a file without an extension". */
 export function foreignExtension(path: string, extensions: readonly string[]): string | null {
+  if (hasSourceExtension(path, extensionSet(extensions))) return null;
   const extension = extname(path).slice(1).toLowerCase();
-  if (extensions.some((candidate) => candidate.toLowerCase() === extension)) return null;
   return extension === '' ? 'a file without an extension' : `a .${extension} file`;
 }
 
