@@ -404,11 +404,9 @@ async function runCodemod(args: readonly string[], output: Output): Promise<Exit
   if (files.length > 0) {
     // A tracker called only from another file (the client in one module, the tracker in the next) is found through
     // the calls between the files of this run: computed once, here, and handed to every worker.
-    if (TRANSFORMS[options.transform]!.crossFile) progress.show(`finding the calls between ${String(files.length)} files...`);
-    const transformOptions: TransformOptions = {
-      unsafe: options.unsafe,
-      ...(TRANSFORMS[options.transform]!.crossFile ? { externalCallers: await crossFileCallers(files) } : {}),
-    };
+    const { crossFile } = TRANSFORMS[options.transform]!;
+    if (crossFile) progress.show(`finding the calls between ${String(files.length)} files...`);
+    const transformOptions: TransformOptions = { unsafe: options.unsafe, ...(crossFile ? { externalCallers: await crossFileCallers(files) } : {}) };
     const threads = Math.min(options.cpus, files.length);
     debug(`${options.transform}: ${String(files.length)} files ${threads > 1 ? `on ${String(threads)} worker threads` : 'in the main thread'}`);
     if (threads <= 1) {
