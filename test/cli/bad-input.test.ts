@@ -6,11 +6,12 @@
 // while the good ones are still rewritten.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useScratch } from './scratch.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'dist', 'src', 'cli', 'index.js');
@@ -108,27 +109,11 @@ function run(command: string, args: readonly string[], cwd: string): SpawnSyncRe
   return result;
 }
 
-let scratch: string;
-let count = 0;
-
+const scratch = useScratch('bad-input');
 beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'listener-leak-bad-input-'));
-  chmodSync(scratch, 0o755); // the unreadable-file cases may run the CLI as another user
+  chmodSync(scratch.root, 0o755); // the unreadable-file cases may run the CLI as another user
 });
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-function tempDir(files: Record<string, string | Buffer> = {}): string {
-  count++;
-  const dir = join(scratch, `case-${String(count)}`);
-  mkdirSync(dir);
-  for (const [path, content] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), content);
-  }
-  return dir;
-}
+const tempDir = (files: Record<string, string | Buffer> = {}): string => scratch.caseDir(files);
 
 /** A git repository holding the files, all committed: a clean tree, which the codemod asks for. */
 function cleanRepo(files: Record<string, string | Buffer>): string {
@@ -206,7 +191,7 @@ function withUnreadableFile(): { dir: string; as: RunAs } | string {
 
 describe('listener-leak with no arguments', () => {
   it('says to name a command, shows the commands on stderr and exits 2', () => {
-    const result = cli(scratch, []);
+    const result = cli(scratch.root, []);
     expect(result.status).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^listener-leak: name a command\.\n/);

@@ -3,11 +3,12 @@
 // registry's calls across files, found once in the main thread, must reach the workers. DEBUG=listener-leak:codemod
 // makes the command say on stderr whether it used worker threads, which is how these tests know it did.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useScratch } from './scratch.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'dist', 'src', 'cli', 'index.js');
@@ -157,24 +158,11 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 // Each CLI run starts Node, and with --cpus 2 worker threads too: slow on a busy machine.
-let scratch: string;
-let count = 0;
-
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'listener-leak-codemod-pool-'));
-});
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
+const scratch = useScratch('codemod-pool');
 
 /** A git repository holding the files, all committed. */
 function cleanRepo(files: Record<string, string> = PROJECT): string {
-  count++;
-  const dir = join(scratch, `case-${String(count)}`);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
+  const dir = scratch.caseDir(files);
   git(dir, 'init', '-q');
   git(dir, 'config', 'user.name', 'Test');
   git(dir, 'config', 'user.email', 'test@example.com');
@@ -326,7 +314,7 @@ describe('the progress bar with worker threads', { timeout: 240_000 }, () => {
   it.skipIf(!hasScript)('counts the files as the workers finish them, and clears it', () => {
     const files = Object.fromEntries(Array.from({ length: 24 }, (_, index) => [`src/m${String(index)}.js`, PROJECT['src/idle-timer.js']!]));
     const repo = cleanRepo(files);
-    const report = join(scratch, 'pool-progress.txt');
+    const report = join(scratch.root, 'pool-progress.txt');
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} codemod registry --dry --cpus 2 src > ${JSON.stringify(report)}`;
     const result = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: repo, encoding: 'utf8', env: cleanEnv });
     expect(result.stdout).toMatch(/listener-leak:codemod registry: 24 files on 2 worker threads/);

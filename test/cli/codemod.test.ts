@@ -6,18 +6,17 @@ import {
   chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readFileSync,
   readdirSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
+
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useScratch } from './scratch.js';
 import { unifiedDiff } from '../../src/cli/line-diff.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -105,22 +104,8 @@ function summary(text: string): { errors: number; unmodified: number; skipped: n
   return { errors, unmodified, skipped, ok };
 }
 
-let scratch: string;
-let count = 0;
-
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'listener-leak-codemod-'));
-});
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  count++;
-  const dir = join(scratch, `case-${String(count)}`);
-  mkdirSync(dir);
-  return dir;
-}
+const scratch = useScratch('codemod');
+const tempDir = (): string => scratch.caseDir();
 
 /** A git repository holding files, all committed: a clean tree. */
 function cleanRepo(files: Record<string, string>): string {
@@ -249,8 +234,8 @@ describe('listener-leak codemod registry: --dry, --print, --json', () => {
     const repo = cleanRepo({ 'tracker.js': LEAKY_TRACKER });
     const dry = cli(repo, 'registry', '--dry', '.');
     const patch = dry.stdout.slice(0, dry.stdout.indexOf('Nothing was written'));
-    writeFileSync(join(scratch, 'dry.patch'), patch);
-    git(repo, 'apply', '-p0', join(scratch, 'dry.patch'));
+    writeFileSync(join(scratch.root, 'dry.patch'), patch);
+    git(repo, 'apply', '-p0', join(scratch.root, 'dry.patch'));
     const applied = read(repo, 'tracker.js');
     git(repo, 'checkout', '--', 'tracker.js');
     expect(cli(repo, 'registry', '.').status).toBe(0);
@@ -474,7 +459,7 @@ describe('listener-leak codemod registry: progress', () => {
   const hasScript = process.platform === 'linux' && spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
   it.skipIf(!hasScript)('draws a progress bar on a terminal with more than 20 files, and clears it', () => {
     const repo = cleanRepo(manyFiles);
-    const report = join(scratch, 'progress-report.txt');
+    const report = join(scratch.root, 'progress-report.txt');
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(bin)} codemod registry src > ${JSON.stringify(report)}`;
     const terminal = run('script', ['-qec', command, '/dev/null'], repo).stdout;
     expect(terminal).toMatch(/\rregistry \[[#.]+\] \d+\/25 files/);

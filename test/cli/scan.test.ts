@@ -1,15 +1,16 @@
 // `listener-leak scan` run as a user would: the built bin (`npm test` builds first) over small projects written to
 // temp directories, each splitting the seed's leak across files in one of the ways real services do.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ajvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import type * as Sarif from 'sarif';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { useScratch } from './scratch.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const bin = join(root, 'dist', 'src', 'cli', 'index.js');
@@ -34,25 +35,11 @@ function scan(cwd: string, ...args: string[]): Run {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-let scratch: string;
-let count = 0;
-
-beforeAll(() => {
-  scratch = mkdtempSync(join(tmpdir(), 'listener-leak-scan-'));
-});
-afterAll(() => {
-  rmSync(scratch, { recursive: true, force: true });
-});
+const scratch = useScratch('scan');
 
 /** A new directory holding the files. */
 function project(files: Record<string, string>): string {
-  count++;
-  const dir = join(scratch, `case-${String(count)}`);
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, path)), { recursive: true });
-    writeFileSync(join(dir, path), text);
-  }
-  return dir;
+  return scratch.caseDir(files);
 }
 
 const TSCONFIG = JSON.stringify({ compilerOptions: { module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, noEmit: true }, include: ['src'] });
@@ -547,7 +534,7 @@ describe('listener-leak scan: outcomes', () => {
   it('is listed in the help', () => {
     const result = spawnSync(process.execPath, [bin, '--help'], { encoding: 'utf8', env: cleanEnv });
     expect(result.stdout).toMatch(/^ {2}scan \[paths\.\.\.\] +Find per-request listeners/m);
-    expect(scan(scratch, '--help').stdout).toContain('Usage: listener-leak scan [options] [paths...]');
+    expect(scan(scratch.root, '--help').stdout).toContain('Usage: listener-leak scan [options] [paths...]');
   });
 });
 
