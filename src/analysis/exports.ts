@@ -15,12 +15,20 @@ export interface OutgoingTarget {
   readonly member: string | null;
 }
 
+/** The project's files as the resolver reads them: parsed on demand, so a file no lookup reaches is never parsed. */
+export interface ProjectSources {
+  text(path: string): string;
+  /** The parsed file; null when it does not parse. */
+  input(path: string): AnalysisInput | null;
+  paths(): Iterable<string>;
+}
+
 /** Finds where an export is declared, through re-exports (`export { x } from`, `export * from`) and CommonJS. */
 export class ExportResolver {
   private readonly methodOwners = new Map<string, { path: string; className: string }[]>();
 
   constructor(
-    private readonly inputs: ReadonlyMap<string, AnalysisInput>,
+    private readonly sources: ProjectSources,
     private readonly resolveModule: (specifier: string, fromPath: string) => string | null,
   ) {}
 
@@ -31,7 +39,7 @@ export class ExportResolver {
       return owners.length === 1 ? { path: owners[0]!.path, target: { name: target.member!, className: owners[0]!.className } } : null;
     }
     const path = this.resolveModule(target.specifier, fromPath);
-    if (path === null || !this.inputs.has(path)) return null;
+    if (path === null || !this.sources.input(path)) return null;
     if (target.exportName === null) {
       // A namespace or module object: the member is an export, or a method of the instance the module exports.
       if (target.member === null) return null;
@@ -49,8 +57,8 @@ export class ExportResolver {
 
   /** The file and local name that declare `exportName` of the module at `path`. */
   private declaration(path: string, exportName: string, depth: number): Declared | null {
-    const input = this.inputs.get(path);
-    if (!input || depth > 5) return null;
+    const input = depth > 5 ? null : this.sources.input(path);
+    if (!input) return null;
     const found = (local: string, instanceOf: string | null = instanceClassOf(input.ast, local)): Declared => ({ path, local, instanceOf });
     for (const statement of input.ast.body) {
       if (statement.type === AST_NODE_TYPES.ExportNamedDeclaration) {
@@ -96,8 +104,11 @@ export class ExportResolver {
     let owners = this.methodOwners.get(method);
     if (!owners) {
       owners = [];
-      for (const [path, input] of this.inputs) {
-        for (const statement of input.ast.body) {
+      // A class declaring the method has its name in the text: only those files are parsed to look.
+      const named = new RegExp(`\\b${method.replace(/\$/g, '\\$')}\\b`);
+      for (const path of this.sources.paths()) {
+        const input = named.test(this.sources.text(path)) && /\bclass\b/.test(this.sources.text(path)) ? this.sources.input(path) : null;
+        for (const statement of input?.ast.body ?? []) {
           const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration || statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ? statement.declaration : statement;
           if (declaration?.type !== AST_NODE_TYPES.ClassDeclaration || !declaration.id) continue;
           const declares = declaration.body.body.some(

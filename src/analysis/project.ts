@@ -13,9 +13,9 @@ import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } fr
 import { ExportResolver, type OutgoingTarget } from './exports.js';
 import { importEqualsSpecifier, moduleSpecifier, requiredModule } from './modules.js';
 import { keepParsesOf, ParseError, parsedFile } from './parse.js';
-import { eventArgument, mayRegisterText } from './registrations.js';
+import { eventArgument } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
-import type { ChainStep, ExternalCaller, RepeatReason } from './repeating-contexts.js';
+import { mayRepeatText, type ChainStep, type ExternalCaller, type RepeatReason } from './repeating-contexts.js';
 
 export interface ProjectFile {
   /** Absolute path. */
@@ -27,9 +27,9 @@ export interface ProjectOptions extends Omit<DetectorOptions, 'externalCallers'>
   /** Paths in messages are shown relative to this directory (the project root); absolute without it. */
   readonly root?: string;
   /**
-   * Parse only the files that register listeners and the files that import them, directly or through others (and
-   * files calling their classes' methods by name): the rest cannot take part in a finding. Files left out are not
-   * checked for parse errors. The type-checked rule uses this; `scan` parses everything.
+   * Only what the calls into each file need (the type-checked rule): analyse the files whose code may repeat by
+   * itself (mayRepeatText), then the files that repeating calls land in, and parse the others only to resolve an
+   * export. Findings and parse errors then cover those files only. `scan` analyses everything.
    */
   readonly relevantOnly?: boolean;
   /**
@@ -73,17 +73,33 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
   };
   const shown = (path: string): string => (root === undefined ? path : relative(root, path));
 
-  const inputs = new Map<string, AnalysisInput>();
   const errors: { path: string; line: number; column: number; message: string }[] = [];
-  const wanted = options.relevantOnly === true ? relevantFiles(byPath, resolveModule) : null;
-  for (const [path, file] of byPath) {
-    if (wanted && !wanted.has(path)) continue;
-    try {
-      inputs.set(path, parsedFile(path, file.text, options.program));
-    } catch (error) {
-      if (!(error instanceof ParseError)) throw error;
-      errors.push({ path, line: error.line, column: error.column, message: error.message });
+  // Parsed on first use; null for a file that does not parse (reported once, in errors).
+  const parsed = new Map<string, AnalysisInput | null>();
+  const inputOf = (path: string): AnalysisInput | null => {
+    if (!parsed.has(path)) {
+      const file = byPath.get(path);
+      let input: AnalysisInput | null = null;
+      if (file) {
+        try {
+          input = parsedFile(path, file.text, options.program);
+        } catch (error) {
+          if (!(error instanceof ParseError)) throw error;
+          errors.push({ path, line: error.line, column: error.column, message: error.message });
+        }
+      }
+      parsed.set(path, input);
     }
+    return parsed.get(path) ?? null;
+  };
+  // Every file, or (relevantOnly) the files whose code may repeat by itself; files that repeating calls land in join
+  // as they are found. The rest cannot call out from repeating code, so they are never analysed, nor parsed unless
+  // an import is resolved through them.
+  const perRequest = options.perRequestFunctions ?? [];
+  const analysed = new Set<string>();
+  for (const [path, file] of byPath) {
+    if (options.relevantOnly === true && !mayRepeatText(file.text, perRequest)) continue;
+    if (inputOf(path)) analysed.add(path);
   }
 
   // The parse cache holds this project's files only: an editor's long session does not keep every file it saw.
@@ -92,8 +108,8 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
   const callers = new Map<string, ExternalCaller[]>();
   const seen = new Set<string>();
   const analysisOf = (path: string): FileAnalysis =>
-    analyzeFile(inputs.get(path)!, { ...detectorOptions, externalCallers: callers.get(path) ?? [] }, true);
-  const exports = new ExportResolver(inputs, resolveModule);
+    analyzeFile(inputOf(path)!, { ...detectorOptions, externalCallers: callers.get(path) ?? [] }, true);
+  const exports = new ExportResolver({ text: (path) => byPath.get(path)?.text ?? '', input: inputOf, paths: () => byPath.keys() }, resolveModule);
   // A bug of the detector on one file must not stop the project: that file is reported and left out.
   const failed = new Set<string>();
   const safely = (path: string): FileAnalysis | null => {
@@ -110,7 +126,8 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
   let rounds = 0;
   for (let changed = true; changed && rounds < MAX_ROUNDS; rounds++) {
     changed = false;
-    for (const path of inputs.keys()) {
+    // A file added to `analysed` during a round is analysed later in that same round (a Set iterates what it gains).
+    for (const path of analysed) {
       const analysis = safely(path);
       if (!analysis) continue;
       for (const { targetPath, caller } of outgoingCalls(path, shown(path), analysis, exports)) {
@@ -119,13 +136,14 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
         seen.add(key);
         const list = callers.get(targetPath) ?? [];
         callers.set(targetPath, [...list, caller]);
+        if (inputOf(targetPath)) analysed.add(targetPath);
         changed = true;
       }
     }
   }
 
   const findings: ProjectFinding[] = [];
-  for (const path of inputs.keys()) {
+  for (const path of analysed) {
     for (const finding of safely(path)?.findings ?? []) findings.push({ path, finding, chain: chainOf(path, finding) });
   }
   return { findings, errors, rounds, callers };
@@ -158,45 +176,6 @@ export function analyzeProgram(program: ts.Program, options: Omit<ProjectOptions
   byProgram.set(program, analysis);
   return analysis;
 }
-
-const SPECIFIER = /\b(?:from|import|require)\s*\(?\s*['"]([^'"\n]+)['"]/g;
-const METHOD = /^\s*(?:(?:public|private|protected|static|async|override)\s+)*#?([A-Za-z_$][\w$]*)\s*\([^)]*\)\s*(?::[^{]*)?\{/gm;
-
-/**
- * The files that can take part in a finding, by their text alone: those that register listeners, then every file
- * that imports one of those (transitively), or calls one of their methods by name (an injected instance).
- */
-function relevantFiles(files: ReadonlyMap<string, ProjectFile>, resolveModule: (specifier: string, fromPath: string) => string | null): Set<string> {
-  const relevant = new Set<string>();
-  const methods = new Set<string>();
-  for (const [path, file] of files) {
-    if (!mayRegisterText(file.text)) continue;
-    relevant.add(path);
-    for (const match of file.text.matchAll(METHOD)) if (match[1] && !KEYWORDS.has(match[1])) methods.add(match[1]);
-  }
-  const calls = methods.size === 0 ? null : new RegExp(`\\.(?:${[...methods].map((m) => m.replace(/\$/g, '\\$')).join('|')})\\s*\\(`);
-  const imports = new Map<string, string[]>();
-  for (const [path, file] of files) {
-    if (relevant.has(path)) continue;
-    if (calls?.test(file.text)) {
-      relevant.add(path);
-      continue;
-    }
-    const targets = [...file.text.matchAll(SPECIFIER)].map((m) => resolveModule(m[1]!, path)).filter((t): t is string => t !== null);
-    imports.set(path, targets);
-  }
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const [path, targets] of imports) {
-      if (relevant.has(path) || !targets.some((target) => relevant.has(target))) continue;
-      relevant.add(path);
-      grew = true;
-    }
-  }
-  return relevant;
-}
-
-const KEYWORDS: ReadonlySet<string> = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'constructor']);
 
 /** `caller (file:line) -> ... -> tracker (file:line) -> socket.on('close') (file:line)`. */
 function chainOf(path: string, finding: Finding): ChainStep[] {

@@ -7,10 +7,7 @@ import type { CallGraph } from './call-graph.js';
 import { timerOf } from './call-kinds.js';
 import type { ClassNode, FileIndex, FunctionInfo } from './file-index.js';
 import type { Registration } from './registrations.js';
-import { LIFECYCLE_METHODS, TEARDOWN_COUNTERPARTS, TEARDOWN_LIFECYCLE_METHODS, TEARDOWN_PARAMETER } from './vocabulary.js';
-
-/** Events after which a client connects again: a cycle through their listener is a reconnect path. */
-const RECONNECT_EVENTS: ReadonlySet<string> = new Set(['close', 'end', 'error', 'disconnect', 'exit', 'timeout', 'reconnect']);
+import { LIFECYCLE_METHODS, RECONNECT_EVENTS, TEARDOWN_COUNTERPARTS, TEARDOWN_LIFECYCLE_METHODS, TEARDOWN_PARAMETER } from './vocabulary.js';
 
 export interface ReenteredPath {
   /** The function entered again. */

@@ -10,7 +10,7 @@ import { isDeferringCall, isTimerGlobal, issuesRequest } from './call-kinds.js';
 import type { FileIndex, FunctionInfo } from './file-index.js';
 import { resolveModuleCall } from './modules.js';
 import { findRegistryGuard } from './guards.js';
-import type { Registration } from './registrations.js';
+import { mayRegisterText, type Registration } from './registrations.js';
 import {
   CLIENT_REQUEST_EVENTS,
   CONNECTION_EVENTS,
@@ -19,13 +19,16 @@ import {
   NEST_HANDLER_DECORATORS,
   NEST_PER_REQUEST_INTERFACES,
   PER_REQUEST_HOOKS,
+  RECONNECT_EVENTS,
   RECURRING_EVENTS,
+  REQUEST_LIBRARIES,
   ROUTE_HANDLER_PROPERTIES,
   ROUTE_METHODS,
   ROUTER_NAME,
   SERVER_FACTORY_NAMES,
   SERVER_OR_CLIENT_EVENTS,
   SERVER_REQUEST_EVENTS,
+  TEARDOWN_COUNTERPARTS,
   TEST_FUNCTIONS,
 } from './vocabulary.js';
 
@@ -455,6 +458,57 @@ export function buildRepeatingContexts(
       return null;
     },
   };
+}
+
+/** `a|b|c` for a regular expression, each name escaped. */
+const alternatives = (names: Iterable<string>): string => [...names].map((name) => name.replace(/[$.]/g, '\\$&')).join('|');
+const ROUTE_CALL = `\\.\\s*(?:${alternatives(ROUTE_METHODS)})\\s*\\(`;
+/** A route method called on a name (`app.get(`, `router?.use(`, `app.route('/x').get(`): the name is the receiver's last. */
+const NAMED_ROUTE_CALL = new RegExp(`([\\w$]+)\\s*(?:\\?\\.|!)?\\s*(?:\\([^()]*\\))?\\s*${ROUTE_CALL}`, 'g');
+
+/**
+ * What each seed of buildRepeatingContexts needs in the text of the file it seeds, one entry per seed (calls from
+ * other files, `external`, are not here: the project analysis follows those). Without any, no code of the file
+ * repeats by itself. A name imported under an alias is still in the file's text, in the import.
+ */
+const SEED_TEXT: readonly ((text: string) => boolean)[] = [
+  // Server factories: http(s|2).createServer, `new http.Server()`.
+  matches(new RegExp(`\\b(?:${alternatives(SERVER_FACTORY_NAMES)})\\b|\\bnew\\s+(?:[\\w$]+\\s*\\.\\s*)?Server\\b|\\bServer\\s+as\\b`)),
+  // Client request callbacks and requests sent (issuesRequest): the http(s) module, a request library, fetch, `x.request()`.
+  matches(new RegExp(`['"](?:node:)?https?['"]|\\bhttps?\\s*\\.\\s*(?:request|get)\\b|['"](?:${alternatives(REQUEST_LIBRARIES)})['"]|\\bfetch\\b|\\.\\s*request\\s*\\(`)),
+  // Timers: setInterval, a function that reschedules itself, the retry timer of a reconnect cycle.
+  matches(/\bset(?:Interval|Timeout|Immediate)\b/),
+  // Routes and middleware: on a receiver named like a router, on a path with `route` in it, or with a handler whose
+  // first parameter is a request.
+  (text) => [...text.matchAll(NAMED_ROUTE_CALL)].some((match) => ROUTER_NAME.test(match[1]!)),
+  matches(new RegExp(`route[^]*${ROUTE_CALL}`, 'i')),
+  matches(new RegExp(`${ROUTE_CALL}[^]*(?:\\(\\s*(?:req|request|ctx)\\s*[,):]|\\b(?:req|request|ctx)\\s*=>)`)),
+  // `route({ handler })`, Fastify and Hapi hooks.
+  matches(/\b(?:route|addHook|ext)\s*\(/),
+  // NestJS handlers and per-request interfaces.
+  matches(new RegExp(`@\\s*(?:${alternatives(NEST_HANDLER_DECORATORS)})\\b|\\b(?:${alternatives(NEST_PER_REQUEST_INTERFACES.keys())})\\b`)),
+  // Listeners: a request listener, a recurring event, a reconnect cycle through 'close'.
+  (text) => LISTENER_SEED_EVENTS.test(text) && mayRegisterText(text),
+  // Lifecycle methods next to their teardown (connect() and disconnect()).
+  ...[...TEARDOWN_COUNTERPARTS].map(([method, teardowns]) => (text: string) => new RegExp(`\\b${method}\\b`).test(text) && new RegExp(`\\b(?:${alternatives(teardowns)})\\b`).test(text)),
+  // Loops without bound: while, do-while, `for (;;)`, `for await`.
+  matches(/\bwhile\b|\bfor\s+await\b|\bfor\s*\([^;)]*;\s*;/),
+];
+const LISTENER_SEED_EVENTS = new RegExp(
+  `['"\`](?:${alternatives(new Set([...SERVER_REQUEST_EVENTS, ...SERVER_OR_CLIENT_EVENTS, ...CLIENT_REQUEST_EVENTS, ...RECURRING_EVENTS, ...RECONNECT_EVENTS]))})['"\`]`,
+);
+
+function matches(pattern: RegExp): (text: string) => boolean {
+  return (text) => pattern.test(text);
+}
+
+/**
+ * Could code of this file repeat by itself, without a call from another file? False only when its text has
+ * nothing a seed needs (nor a configured per-request name): the project analysis then parses the file only if a
+ * repeating call lands in it.
+ */
+export function mayRepeatText(text: string, perRequestFunctions: Iterable<string>): boolean {
+  return SEED_TEXT.some((seed) => seed(text)) || [...perRequestFunctions].some((name) => text.includes(name));
 }
 
 /** Types that can never be a class instance such as a ServerResponse: keywords, literals, functions, arrays, tuples, object literals. */

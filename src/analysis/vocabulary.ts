@@ -27,6 +27,8 @@ export const SERVER_OR_CLIENT_EVENTS: ReadonlySet<string> = new Set(['upgrade', 
 export const CLIENT_REQUEST_EVENTS: ReadonlySet<string> = new Set(['response', 'socket', 'information']);
 /** Events that fire many times on one emitter: a listener for them repeats. */
 export const RECURRING_EVENTS: ReadonlySet<string> = new Set(['data', 'message', 'readable', 'line', 'stream', 'request']);
+/** Events after which a client connects again: a cycle through their listener is a reconnect path. */
+export const RECONNECT_EVENTS: ReadonlySet<string> = new Set(['close', 'end', 'error', 'disconnect', 'exit', 'timeout', 'reconnect']);
 /** Events whose callback runs once per connection: setup for a fresh socket, never a repeating context. */
 export const CONNECTION_EVENTS: ReadonlySet<string> = new Set(['connection', 'secureConnection', 'session']);
 

@@ -138,7 +138,7 @@ net.createServer((socket) => watch(socket));
     expect(found).toEqual([]);
   });
 
-  it('with relevantOnly, parses only files that register or lead to one, and still follows two hops', () => {
+  it('with relevantOnly, parses only files whose code may repeat and the files their calls lead to, and still follows two hops', () => {
     const files = project({
       'handler.js': "import http from 'node:http';\nimport { relay } from './relay.js';\nexport const server = http.createServer((req, res) => { relay(req.socket); res.end(); });\n",
       'relay.js': "import { attach } from './attach.js';\nexport function relay(socket) { attach(socket); }\n",
@@ -150,6 +150,42 @@ net.createServer((socket) => watch(socket));
     expect(relevant.findings.map((f) => f.path)).toEqual([join(root, 'attach.js')]);
     expect(relevant.findings.map((f) => f.chain)).toEqual(all.findings.map((f) => f.chain));
     expect(all.errors.map((e) => e.path)).toEqual([join(root, 'unrelated.js')]);
+    expect(relevant.errors).toEqual([]);
+  });
+
+  it('with relevantOnly, finds the same calls into each file as the whole pass, through a barrel and an injected instance', () => {
+    const files = project({
+      'src/server.js': `
+import http from 'node:http';
+import { Audit } from './audit/index.js';
+import { Client } from './client.js';
+const audit = new Audit();
+const client = new Client({ tracker: makeTracker() });
+http.createServer((req, res) => {
+  audit.record(req.socket);
+  client.send(req.socket);
+  res.end();
+}).listen(0);
+`,
+      'src/audit/index.js': "export * from './audit.js';\n",
+      'src/audit/audit.js': "export class Audit { record(socket) { socket.on('error', () => {}); } }\n",
+      'src/client.js': 'export class Client {\n  constructor({ tracker }) { this.tracker = tracker; }\n  send(socket) { this.tracker.watch(socket); }\n}\n',
+      'src/watcher.js': "export class Watcher { watch(socket) { socket.on('close', () => {}); } }\n",
+      'src/broken-but-unused.js': 'export const x = ;\n',
+    });
+    const shown = (callers: ReadonlyMap<string, readonly { what: string; target: { name: string } }[]>) =>
+      [...callers].flatMap(([path, list]) => list.map((caller) => `${path.slice(root.length + 1)} ${caller.target.name} <- ${caller.what}`)).sort();
+    const all = analyzeProject(files, { root });
+    const relevant = analyzeProject(files, { root, relevantOnly: true });
+    expect(shown(relevant.callers)).toEqual(shown(all.callers));
+    expect(shown(relevant.callers)).toEqual([
+      'src/audit/audit.js record <- the request handler of http.createServer (src/server.js:8)',
+      'src/client.js send <- the request handler of http.createServer (src/server.js:9)',
+      'src/watcher.js watch <- Client.send (src/client.js:3)',
+    ]);
+    expect(relevant.findings.map((f) => f.path.slice(root.length + 1)).sort()).toEqual(['src/audit/audit.js', 'src/watcher.js']);
+    // The whole pass parses every file; the demand-driven one never reaches the broken file.
+    expect(all.errors.map((e) => e.path)).toEqual([join(root, 'src/broken-but-unused.js')]);
     expect(relevant.errors).toEqual([]);
   });
 
