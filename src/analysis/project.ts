@@ -168,9 +168,18 @@ export function analyzeProgram(program: ts.Program, options: Omit<ProjectOptions
     .filter((file) => !file.isDeclarationFile && !program.isSourceFileFromExternalLibrary(file) && !/(^|[\\/])node_modules[\\/]/.test(relative(base, file.fileName)))
     .map((file) => ({ path: resolve(file.fileName), text: file.text }));
   const paths = new Set(files.map((file) => file.path));
+  // Every round asks again for the same imports: resolved once per folder and specifier, with the compiler's cache.
+  const cache = ts.createModuleResolutionCache(program.getCurrentDirectory(), (name) => (ts.sys.useCaseSensitiveFileNames ? name : name.toLowerCase()), compilerOptions);
+  const resolvedModules = new Map<string, string | null>();
   const resolveModule = (specifier: string, fromPath: string): string | null => {
-    const resolved = ts.resolveModuleName(specifier, fromPath, compilerOptions, ts.sys).resolvedModule?.resolvedFileName;
-    return resolved !== undefined && paths.has(resolve(resolved)) ? resolve(resolved) : null;
+    const key = `${dirname(fromPath)}\0${extname(fromPath)}\0${specifier}`;
+    let path = resolvedModules.get(key);
+    if (path === undefined) {
+      const resolved = ts.resolveModuleName(specifier, fromPath, compilerOptions, ts.sys, cache).resolvedModule?.resolvedFileName;
+      path = resolved !== undefined && paths.has(resolve(resolved)) ? resolve(resolved) : null;
+      resolvedModules.set(key, path);
+    }
+    return path;
   };
   const analysis = analyzeProject(files, { root: program.getCurrentDirectory(), relevantOnly: true, ...options, resolveModule, program });
   byProgram.set(program, analysis);
