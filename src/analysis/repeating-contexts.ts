@@ -463,8 +463,33 @@ export function buildRepeatingContexts(
 /** `a|b|c` for a regular expression, each name escaped. */
 const alternatives = (names: Iterable<string>): string => [...names].map((name) => name.replace(/[$.]/g, '\\$&')).join('|');
 const ROUTE_CALL = `\\.\\s*(?:${alternatives(ROUTE_METHODS)})\\s*\\(`;
-/** A route method called on a name (`app.get(`, `router?.use(`, `app.route('/x').get(`): the name is the receiver's last. */
-const NAMED_ROUTE_CALL = new RegExp(`([\\w$]+)\\s*(?:\\?\\.|!)?\\s*(?:\\([^()]*\\))?\\s*${ROUTE_CALL}`, 'g');
+const ROUTE_CALLS = new RegExp(ROUTE_CALL, 'g');
+
+/**
+ * The names route methods are called on (`app.get(`, `router?.use(`, `app.route('/x').get(` gives `route`), read
+ * backwards from each `.get(`: a pattern that starts at every name would try every word of the file.
+ */
+function routeReceiverNames(text: string): string[] {
+  const names: string[] = [];
+  const isName = (code: number): boolean => (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 36 || code === 95;
+  const skipSpace = (at: number): number => {
+    while (at >= 0 && /\s/.test(text[at]!)) at--;
+    return at;
+  };
+  for (const match of text.matchAll(ROUTE_CALLS)) {
+    let at = skipSpace(match.index - 1);
+    if (text[at] === '?' || text[at] === '!') at = skipSpace(at - 1);
+    if (text[at] === ')') {
+      const open = text.lastIndexOf('(', at);
+      if (open === -1 || text.slice(open + 1, at).includes(')')) continue;
+      at = skipSpace(open - 1);
+    }
+    const end = at + 1;
+    while (at >= 0 && isName(text.charCodeAt(at))) at--;
+    if (end > at + 1) names.push(text.slice(at + 1, end));
+  }
+  return names;
+}
 
 /**
  * What each seed of buildRepeatingContexts needs in the text of the file it seeds, one entry per seed (calls from
@@ -480,19 +505,19 @@ const SEED_TEXT: readonly ((text: string) => boolean)[] = [
   matches(/\bset(?:Interval|Timeout|Immediate)\b/),
   // Routes and middleware: on a receiver named like a router, on a path with `route` in it, or with a handler whose
   // first parameter is a request.
-  (text) => [...text.matchAll(NAMED_ROUTE_CALL)].some((match) => ROUTER_NAME.test(match[1]!)),
-  matches(new RegExp(`route[^]*${ROUTE_CALL}`, 'i')),
-  matches(new RegExp(`${ROUTE_CALL}[^]*(?:\\(\\s*(?:req|request|ctx)\\s*[,):]|\\b(?:req|request|ctx)\\s*=>)`)),
+  (text) => routeReceiverNames(text).some((name) => ROUTER_NAME.test(name)),
+  all(/route/i, new RegExp(ROUTE_CALL)),
+  all(new RegExp(ROUTE_CALL), /\(\s*(?:req|request|ctx)\s*[,):]|\b(?:req|request|ctx)\s*=>/),
   // `route({ handler })`, Fastify and Hapi hooks.
   matches(/\b(?:route|addHook|ext)\s*\(/),
   // NestJS handlers and per-request interfaces.
   matches(new RegExp(`@\\s*(?:${alternatives(NEST_HANDLER_DECORATORS)})\\b|\\b(?:${alternatives(NEST_PER_REQUEST_INTERFACES.keys())})\\b`)),
   // Listeners: a request listener, a recurring event, a reconnect cycle through 'close'.
   (text) => LISTENER_SEED_EVENTS.test(text) && mayRegisterText(text),
-  // Lifecycle methods next to their teardown (connect() and disconnect()).
-  ...[...TEARDOWN_COUNTERPARTS].map(([method, teardowns]) => (text: string) => new RegExp(`\\b${method}\\b`).test(text) && new RegExp(`\\b(?:${alternatives(teardowns)})\\b`).test(text)),
+  // Lifecycle methods of a class next to their teardown (`connect() {` and `disconnect() {`, or `connect = () =>`).
+  ...[...TEARDOWN_COUNTERPARTS].map(([method, teardowns]) => all(/\bclass\b/, declares([method]), declares(teardowns))),
   // Loops without bound: while, do-while, `for (;;)`, `for await`.
-  matches(/\bwhile\b|\bfor\s+await\b|\bfor\s*\([^;)]*;\s*;/),
+  matches(/\bwhile\s*\(|\bfor\s+await\b|\bfor\s*\([^;)]*;\s*;/),
 ];
 const LISTENER_SEED_EVENTS = new RegExp(
   `['"\`](?:${alternatives(new Set([...SERVER_REQUEST_EVENTS, ...SERVER_OR_CLIENT_EVENTS, ...CLIENT_REQUEST_EVENTS, ...RECURRING_EVENTS, ...RECONNECT_EVENTS]))})['"\`]`,
@@ -500,6 +525,16 @@ const LISTENER_SEED_EVENTS = new RegExp(
 
 function matches(pattern: RegExp): (text: string) => boolean {
   return (text) => pattern.test(text);
+}
+
+/** Each pattern somewhere in the text (in any order: cheaper than one pattern with `[^]*` between, and never less). */
+function all(...patterns: RegExp[]): (text: string) => boolean {
+  return (text) => patterns.every((pattern) => pattern.test(text));
+}
+
+/** A method or property of one of these names (`name(`, `name<T>(`, `name =`), not a member access (`.name(`). */
+function declares(names: readonly string[]): RegExp {
+  return new RegExp(`(?<![.\\w$])(?:${alternatives(names)})\\s*(?:<[^>]*>\\s*)?[(=]`);
 }
 
 /**
