@@ -497,8 +497,11 @@ function routeReceiverNames(text: string): string[] {
  * repeats by itself. A name imported under an alias is still in the file's text, in the import.
  */
 const SEED_TEXT: readonly ((text: string) => boolean)[] = [
-  // Server factories: http(s|2).createServer, `new http.Server()`.
-  matches(new RegExp(`\\b(?:${alternatives(SERVER_FACTORY_NAMES)})\\b|\\bnew\\s+(?:[\\w$]+\\s*\\.\\s*)?Server\\b|\\bServer\\s+as\\b`)),
+  // Server factories of the http modules: `http2.createServer(`, `new http.Server(`, an import of either (`{ Server as S }`).
+  all(
+    new RegExp(`['"](?:node:)?(?:${alternatives(HTTP_SERVER_MODULES)})['"]|\\b(?:${alternatives(HTTP_SERVER_MODULES)})\\s*\\.`),
+    new RegExp(`\\b(?:${alternatives(SERVER_FACTORY_NAMES)})\\b|\\bnew\\s+(?:[\\w$]+\\s*\\.\\s*)?Server\\b|\\bServer\\s+as\\b`),
+  ),
   // Client request callbacks and requests sent (issuesRequest): the http(s) module, a request library, fetch, `x.request()`.
   matches(new RegExp(`['"](?:node:)?https?['"]|\\bhttps?\\s*\\.\\s*(?:request|get)\\b|['"](?:${alternatives(REQUEST_LIBRARIES)})['"]|\\bfetch\\b|\\.\\s*request\\s*\\(`)),
   // Timers: setInterval, a function that reschedules itself, the retry timer of a reconnect cycle.
