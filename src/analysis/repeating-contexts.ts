@@ -343,7 +343,7 @@ export function buildRepeatingContexts(
     // Only parameters annotated with a type that can name a class: asking the checker about every parameter of every
     // function costs more than it finds (`url: string`, `cb: () => void` and `opts: { a: number }` are no response).
     const response = types
-      ? fn.node.params.find((param) => 'typeAnnotation' in param && param.typeAnnotation && mayNameAClass(param.typeAnnotation.typeAnnotation) && types.receiverType(param) === 'server-response')
+      ? fn.node.params.find((param) => 'typeAnnotation' in param && param.typeAnnotation && mayNameAClass(param.typeAnnotation.typeAnnotation) && types.nodeType(param) === 'server-response')
       : undefined;
     if (response) seeds.push([fn, { kind: 'server-handler', what: `${fn.displayName}, a request handler (it takes a ServerResponse)`, node: response, via: null }]);
     if (fn.name !== null && options.perRequestFunctions.has(fn.name)) {
