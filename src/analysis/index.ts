@@ -133,8 +133,7 @@ function runAnalysis(input: AnalysisInput, options: DetectorOptions, everyFile: 
     const paired = pairing.pairingOf(registration, frame);
     if (paired.kind !== 'unpaired') continue;
     // With types: `router.on('/path', ...)` on something that is no emitter is no registration. Asked last, of what
-    // would be reported: the type of an expression can cost the checker real work (a third of the typed rule's own
-    // time on mongodb when it was asked of every registration that repeats).
+    // would be reported: the type of an expression can cost the checker real work.
     if (input.types?.receiverType(registration.receiver) === 'non-emitter') continue;
     findings.push(makeFinding(index, registration, frame, lifetime, paired));
   }
