@@ -56,6 +56,8 @@ export interface ProjectAnalysis {
   readonly rounds: number;
   /** The calls into each file from repeating code elsewhere (by absolute path). */
   readonly callers: ReadonlyMap<string, readonly ExternalCaller[]>;
+  /** How many files were parsed, and how many of those analysed (all of them, unless relevantOnly). */
+  readonly files: { readonly parsed: number; readonly analysed: number };
 }
 
 const MAX_ROUNDS = 8;
@@ -146,17 +148,22 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
   for (const path of analysed) {
     for (const finding of safely(path)?.findings ?? []) findings.push({ path, finding, chain: chainOf(path, finding) });
   }
-  return { findings, errors, rounds, callers };
+  const counts = { parsed: [...parsed.values()].filter((input) => input !== null).length, analysed: analysed.size };
+  return { findings, errors, rounds, callers, files: counts };
 }
 
-const byProgram = new WeakMap<ts.Program, ProjectAnalysis>();
+const byProgram = new WeakMap<ts.Program, Map<string, ProjectAnalysis>>();
 
 /**
  * The project analysis of a TypeScript program's own files (not declarations, not node_modules), with imports
  * resolved as the compiler resolves them (path aliases, `.js` for `.ts`). Computed once per program.
  */
 export function analyzeProgram(program: ts.Program, options: Omit<ProjectOptions, 'resolveModule'> = {}): ProjectAnalysis {
-  const known = byProgram.get(program);
+  // Once per program and options: every file's lint asks, and two configurations of the rule may differ in options.
+  const optionsKey = JSON.stringify(options);
+  let analyses = byProgram.get(program);
+  if (!analyses) byProgram.set(program, (analyses = new Map<string, ProjectAnalysis>()));
+  const known = analyses.get(optionsKey);
   if (known) return known;
   const compilerOptions = program.getCompilerOptions();
   // Packages below the project's own folder are not its files; a project that itself lives under node_modules (the
@@ -182,7 +189,7 @@ export function analyzeProgram(program: ts.Program, options: Omit<ProjectOptions
     return path;
   };
   const analysis = analyzeProject(files, { root: program.getCurrentDirectory(), relevantOnly: true, ...options, resolveModule, program });
-  byProgram.set(program, analysis);
+  analyses.set(optionsKey, analysis);
   return analysis;
 }
 

@@ -120,4 +120,13 @@ describe('a file of a TypeScript program, converted from the program', () => {
     expect(described(fromProgram)).toEqual(described(plain));
     expect(fromProgram.findings).toHaveLength(1);
   });
+
+  it('is analysed once per program and options: the rule on demand, the whole program when asked', () => {
+    const program = programOf();
+    const onDemand = analyzeProgram(program, { root });
+    expect(analyzeProgram(program, { root })).toBe(onDemand);
+    // The tracker and the client can repeat by themselves; the view and the CommonJS helper are not needed.
+    expect(onDemand.files).toEqual({ parsed: 2, analysed: 2 });
+    expect(analyzeProgram(program, { root, relevantOnly: false }).files).toEqual({ parsed: 4, analysed: 4 });
+  });
 });

@@ -184,9 +184,12 @@ http.createServer((req, res) => {
       'src/watcher.js watch <- Client.send (src/client.js:3)',
     ]);
     expect(relevant.findings.map((f) => f.path.slice(root.length + 1)).sort()).toEqual(['src/audit/audit.js', 'src/watcher.js']);
-    // The whole pass parses every file; the demand-driven one never reaches the broken file.
+    // The whole pass parses every file; the demand-driven one leaves out the broken file, and parses the barrel only
+    // to find the export it re-exports.
     expect(all.errors.map((e) => e.path)).toEqual([join(root, 'src/broken-but-unused.js')]);
     expect(relevant.errors).toEqual([]);
+    expect(all.files).toEqual({ parsed: 5, analysed: 5 });
+    expect(relevant.files).toEqual({ parsed: 5, analysed: 4 });
   });
 
   it('names no anonymous function in a chain: the steps around the callback already place it', () => {
