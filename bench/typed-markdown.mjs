@@ -38,7 +38,12 @@ export function typedMarkdown(typed, verdicts) {
       + `${p.cpuRatio.toFixed(3)} on CPU time; per round: ${p.pairedRatios.join(', ')}. `
       + `Time inside listener-leak's rules in (b): median ${ms(p.inRulesMedianMs)} ms; the cross-file pass alone (\`analyzeProgram\` on a `
       + `program the compiler built and bound, timed in its own fresh process): median ${ms(p.crossFilePassMedian.ms)} ms wall, ${ms(p.crossFilePassMedian.cpuMs)} ms CPU `
-      + `(per round, wall: ${p.crossFilePass.map((a) => a.ms).join(', ')}).`, '');
+      + `(per round, wall: ${p.crossFilePass.map((a) => a.ms).join(', ')}).`
+      + (p.crossFilePassFiles
+        ? ` The pass parsed ${p.crossFilePassFiles.files.parsed} of the program's ${p.crossFilePassFiles.wholeFiles.parsed} files and analysed `
+          + `${p.crossFilePassFiles.files.analysed} (those whose code may repeat by itself, and those its repeating calls land in), and found the same `
+          + `${p.crossFilePassFiles.callers} calls across files as a pass over every file (checked each round).`
+        : ''), '');
     out.push(...findingsMarkdown(p, verdicts));
   }
   return out;
