@@ -3,7 +3,6 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import { analyzeFile, mayRegisterText, type DetectorOptions, type FindingKind, type SuggestionId } from '../src/analysis/index.js';
 import { resolve } from 'node:path';
-import { rememberParse } from '../src/analysis/parse.js';
 import { analyzeProgram } from '../src/analysis/project.js';
 import { createTypeOracle } from '../src/analysis/types.js';
 import { createRule } from './utils/create-rule.js';
@@ -131,7 +130,7 @@ function typedAnalysis(context: Readonly<TSESLint.RuleContext<MessageIds, Option
   const path = resolve(context.filename);
   // The project pass reads this file from ESLint's parse rather than parsing it again.
   const { sourceCode } = context;
-  rememberParse(path, { ast: sourceCode.ast, scopeManager: sourceCode.scopeManager!, text: sourceCode.text });
-  const externalCallers = analyzeProgram(services.program, options).callers.get(path) ?? [];
+  const input = { ast: sourceCode.ast, scopeManager: sourceCode.scopeManager!, text: sourceCode.text };
+  const externalCallers = analyzeProgram(services.program, options, { path, input }).callers.get(path) ?? [];
   return { types, externalCallers };
 }

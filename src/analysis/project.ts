@@ -12,7 +12,7 @@ import type { AnalysisInput, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } from './index.js';
 import { ExportResolver, type OutgoingTarget } from './exports.js';
 import { importEqualsSpecifier, moduleSpecifier, requiredModule } from './modules.js';
-import { keepParsesOf, ParseError, parsedFile } from './parse.js';
+import { keepParsesOf, ParseError, parsedFile, rememberParse } from './parse.js';
 import { eventArgument } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import { mayRepeatText, type ChainStep, type ExternalCaller, type RepeatReason } from './repeating-contexts.js';
@@ -158,13 +158,21 @@ const byProgram = new WeakMap<ts.Program, Map<string, ProjectAnalysis>>();
  * The project analysis of a TypeScript program's own files (not declarations, not node_modules), with imports
  * resolved as the compiler resolves them (path aliases, `.js` for `.ts`). Computed once per program.
  */
-export function analyzeProgram(program: ts.Program, options: Omit<ProjectOptions, 'resolveModule'> = {}): ProjectAnalysis {
+export function analyzeProgram(
+  program: ts.Program,
+  options: Omit<ProjectOptions, 'resolveModule'> = {},
+  linted?: { readonly path: string; readonly input: AnalysisInput },
+): ProjectAnalysis {
   // Once per program and options: every file's lint asks, and two configurations of the rule may differ in options.
   const optionsKey = JSON.stringify(options);
   let analyses = byProgram.get(program);
   if (!analyses) byProgram.set(program, (analyses = new Map<string, ProjectAnalysis>()));
   const known = analyses.get(optionsKey);
   if (known) return known;
+  // The file being linted, as ESLint parsed it: read instead of parsing it again (in an editor, the file being typed
+  // in is the one that changed). Only when the pass runs: kept for every file linted after it, ESLint's trees (with
+  // their tokens) would stay in memory to the end of the lint, for nothing.
+  if (linted) rememberParse(linted.path, linted.input);
   const compilerOptions = program.getCompilerOptions();
   // Packages below the project's own folder are not its files; a project that itself lives under node_modules (the
   // installed package's example, linted by `npx listener-leak demo`) still is.
