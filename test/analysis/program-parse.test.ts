@@ -4,6 +4,7 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import type { TSESTree } from '@typescript-eslint/utils';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ParseError, parseFile } from '../../src/analysis/parse.js';
@@ -119,6 +120,16 @@ describe('a file of a TypeScript program, converted from the program', () => {
     });
     expect(described(fromProgram)).toEqual(described(plain));
     expect(fromProgram.findings).toHaveLength(1);
+  });
+
+  it('reads the linted file from the parse it is given, when the pass runs for a new program', () => {
+    const path = paths.find((p) => p.endsWith('tracker.ts'))!;
+    const program = programOf();
+    const linted = parseFile(path, program.getSourceFile(path)!.text);
+    const [finding] = analyzeProgram(program, { root }, { path, input: linted }).findings;
+    let top: TSESTree.Node = finding!.finding.node;
+    while (top.parent) top = top.parent;
+    expect(top).toBe(linted.ast);
   });
 
   it('is analysed once per program and options: the rule on demand, the whole program when asked', () => {
