@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { median } from './measure.mjs';
 import { perfMarkdown } from './perf-markdown.mjs';
 import { runtimeMarkdown } from './runtime-markdown.mjs';
-import { scanScalingMarkdown, typedMarkdown } from './typed-markdown.mjs';
+import { projectDemandMarkdown, scanScalingMarkdown, typedMarkdown } from './typed-markdown.mjs';
 import { editorLatencyMarkdown } from './editor-latency-markdown.mjs';
 import { preCommitMarkdown } from './pre-commit-markdown.mjs';
 import { scaleMarkdown } from './scale-markdown.mjs';
@@ -223,6 +223,7 @@ function codemodMarkdown(codemod, verdicts) {
  * says whether the script takes --rounds. They run after the ones above, in this order.
  */
 const SECTIONS = [
+  { script: 'bench/project-demand.mjs', results: 'project-demand-results.json', render: projectDemandMarkdown, rounds: false },
   { script: 'bench/editor-latency.mjs', results: 'editor-latency-results.json', render: editorLatencyMarkdown, rounds: false },
   { script: 'bench/pre-commit.mjs', results: 'pre-commit-results.json', render: preCommitMarkdown, rounds: true },
   { script: 'bench/scale.mjs', results: 'scale-results.json', render: scaleMarkdown, rounds: true },

@@ -139,3 +139,23 @@ export function scanScalingMarkdown(scan) {
   }
   return out;
 }
+
+/** The project pass on demand against a pass over every file, on each corpus package taken as one project. */
+export function projectDemandMarkdown(demand) {
+  const t = demand.totals;
+  const out = ['## The type-checked rule\'s project pass, on demand', ''];
+  out.push(`${demand.machine}; ${demand.date}; \`${demand.command}\`.`, '');
+  out.push('The type-checked rule needs, for each file, the calls into it from repeating code in other files. Its pass analyses the files '
+    + 'whose text can seed repeating code (`mayRepeatText` in `src/analysis/repeating-contexts.ts`), then the files those calls land in, '
+    + 'and parses others only to resolve an export. Here each corpus package is one project, analysed both ways from an empty parse cache.', '');
+  out.push(`**${t.packages} packages, ${thousands(t.files)} files: ${thousands(t.callers)} calls across files found by the pass over every file; `
+    + `the pass on demand misses ${t.missing} and adds ${t.extra}.** It parsed ${thousands(t.onDemand.parsed)} files (every file: ${thousands(t.whole.parsed)}) `
+    + `and analysed ${thousands(t.onDemand.analysed)}, in ${ms(t.onDemand.ms)} ms against ${ms(t.whole.ms)} ms.`, '');
+  out.push('| package | files | parsed on demand | analysed on demand | calls across files | missing | extra | ms on demand | ms every file |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const p of demand.packages) {
+    out.push(`| ${p.package} | ${p.files} | ${p.onDemand.parsed} | ${p.onDemand.analysed} | ${p.callers} | ${p.missing.length} | ${p.extra.length} | ${ms(p.onDemand.ms)} | ${ms(p.whole.ms)} |`);
+  }
+  out.push('');
+  return out;
+}
