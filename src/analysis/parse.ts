@@ -32,7 +32,7 @@ export function isTypeScriptOnly(path: string): boolean {
 export function parseFile(path: string, text: string, program?: Program): AnalysisInput {
   const extension = extname(path).toLowerCase();
   const sourceType = extension === '.cjs' || extension === '.cts' ? 'script' : 'module';
-  try {
+  return locatingErrors(() => {
     const sourceFile = program?.getSourceFile(path);
     if (program && sourceFile?.text === text) return convertProgramFile(sourceFile, program, sourceType);
     const { ast, scopeManager } = parseForESLint(text, {
@@ -44,6 +44,13 @@ export function parseFile(path: string, text: string, program?: Program): Analys
       ...(program ? { programs: [program] } : {}),
     });
     return { ast, scopeManager, text };
+  });
+}
+
+/** Runs a typescript-estree parse, turning its located errors into ParseError (1-based line and column). */
+function locatingErrors(parse: () => AnalysisInput): AnalysisInput {
+  try {
+    return parse();
   } catch (error) {
     const located = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
     if (typeof located.lineNumber === 'number' && typeof located.column === 'number') {
@@ -97,9 +104,14 @@ const parsed = new Map<string, { text: string; input: AnalysisInput }>();
 
 /** parseFile, through the cache. */
 export function parsedFile(path: string, text: string, program?: Program): AnalysisInput {
+  return parsedWith(path, text, () => parseFile(path, text, program));
+}
+
+/** A parse made by the caller (typescript-eslint's own, for ESLint to reuse), through the cache. */
+export function parsedWith(path: string, text: string, parse: (path: string, text: string) => AnalysisInput): AnalysisInput {
   const known = parsed.get(path);
   if (known?.text === text) return known.input;
-  const input = parseFile(path, text, program);
+  const input = locatingErrors(() => parse(path, text));
   parsed.set(path, { text, input });
   return input;
 }

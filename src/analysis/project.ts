@@ -12,7 +12,7 @@ import type { AnalysisInput, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } from './index.js';
 import { ExportResolver, type OutgoingTarget } from './exports.js';
 import { importEqualsSpecifier, moduleSpecifier, requiredModule } from './modules.js';
-import { keepParsesOf, ParseError, parsedFile, rememberParse } from './parse.js';
+import { keepParsesOf, ParseError, parsedFile, parsedWith, rememberParse } from './parse.js';
 import { eventArgument } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import { mayRepeatText, type ChainStep, type ExternalCaller, type RepeatReason } from './repeating-contexts.js';
@@ -39,6 +39,11 @@ export interface ProjectOptions extends Omit<DetectorOptions, 'externalCallers'>
   readonly resolveModule?: (specifier: string, fromPath: string) => string | null;
   /** The TypeScript program the files belong to, if there is one: their syntax trees are reused, not parsed again. */
   readonly program?: ts.Program;
+  /**
+   * Parses a file that is not in the parse cache, instead of parseFile: the type-checked rule passes the parser ESLint
+   * uses, which keeps each parse for ESLint to lint the file with.
+   */
+  readonly parse?: (path: string, text: string) => AnalysisInput;
 }
 
 export interface ProjectFinding {
@@ -84,7 +89,7 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
       let input: AnalysisInput | null = null;
       if (file) {
         try {
-          input = parsedFile(path, file.text, options.program);
+          input = options.parse ? parsedWith(path, file.text, options.parse) : parsedFile(path, file.text, options.program);
         } catch (error) {
           if (!(error instanceof ParseError)) throw error;
           errors.push({ path, line: error.line, column: error.column, message: error.message });
@@ -160,8 +165,13 @@ const byProgram = new WeakMap<ts.Program, Map<string, ProjectAnalysis>>();
  */
 export function analyzeProgram(
   program: ts.Program,
-  options: Omit<ProjectOptions, 'resolveModule'> = {},
-  linted?: { readonly path: string; readonly input: AnalysisInput },
+  options: Omit<ProjectOptions, 'resolveModule' | 'parse'> = {},
+  eslint?: {
+    /** The file being linted, as ESLint parsed it. */
+    readonly linted: { readonly path: string; readonly input: AnalysisInput };
+    /** ESLint's parser, when it can take over the pass's parses (see ProjectOptions.parse). */
+    readonly parse?: ((path: string, text: string) => AnalysisInput) | null;
+  },
 ): ProjectAnalysis {
   // Once per program and options: every file's lint asks, and two configurations of the rule may differ in options.
   const optionsKey = JSON.stringify(options);
@@ -172,7 +182,7 @@ export function analyzeProgram(
   // The file being linted, as ESLint parsed it: read instead of parsing it again (in an editor, the file being typed
   // in is the one that changed). Only when the pass runs: kept for every file linted after it, ESLint's trees (with
   // their tokens) would stay in memory to the end of the lint, for nothing.
-  if (linted) rememberParse(linted.path, linted.input);
+  if (eslint) rememberParse(eslint.linted.path, eslint.linted.input);
   const compilerOptions = program.getCompilerOptions();
   // Packages below the project's own folder are not its files; a project that itself lives under node_modules (the
   // installed package's example, linted by `npx listener-leak demo`) still is.
@@ -196,7 +206,8 @@ export function analyzeProgram(
     }
     return path;
   };
-  const analysis = analyzeProject(files, { root: program.getCurrentDirectory(), relevantOnly: true, ...options, resolveModule, program });
+  const parse = eslint?.parse ?? undefined;
+  const analysis = analyzeProject(files, { root: program.getCurrentDirectory(), relevantOnly: true, ...options, resolveModule, program, ...(parse ? { parse } : {}) });
   analyses.set(optionsKey, analysis);
   return analysis;
 }

@@ -126,7 +126,7 @@ describe('a file of a TypeScript program, converted from the program', () => {
     const path = paths.find((p) => p.endsWith('tracker.ts'))!;
     const program = programOf();
     const linted = parseFile(path, program.getSourceFile(path)!.text);
-    const [finding] = analyzeProgram(program, { root }, { path, input: linted }).findings;
+    const [finding] = analyzeProgram(program, { root }, { linted: { path, input: linted } }).findings;
     let top: TSESTree.Node = finding!.finding.node;
     while (top.parent) top = top.parent;
     expect(top).toBe(linted.ast);
