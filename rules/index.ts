@@ -1,10 +1,10 @@
 // The ESLint plugin: every rule of listener-leak and the flat configs that enable them.
-import tsParser from '@typescript-eslint/parser';
 import type { ESLint, Linter } from 'eslint';
 import { packageInfo } from '../src/package-info.js';
 import noMaxListenersSuppression from './no-max-listeners-suppression.js';
 import noPerRequestListener from './no-per-request-listener.js';
 import noSocketRemoveAllListeners from './no-socket-remove-all-listeners.js';
+import { typedParser } from './utils/shared-parser.js';
 
 const rules = {
   'no-per-request-listener': noPerRequestListener,
@@ -47,7 +47,7 @@ plugin.configs['flat/recommended'] = recommended;
 plugin.configs['recommended-type-checked'] = {
   name: 'listener-leak/recommended-type-checked',
   plugins: recommended.plugins,
-  languageOptions: { parser: tsParser, parserOptions: { projectService: true } },
+  languageOptions: { parser: typedParser, parserOptions: { projectService: true } },
   rules: { ...recommended.rules, 'listener-leak/no-per-request-listener': ['error', { typeChecked: true }] },
 };
 

@@ -7,6 +7,7 @@ import { analyzeProgram } from '../src/analysis/project.js';
 import { createTypeOracle } from '../src/analysis/types.js';
 import { createRule } from './utils/create-rule.js';
 import { analysisInputOf, indexedNodeCollector, reportFindings } from './utils/detector-rule.js';
+import { sharedParseFor } from './utils/shared-parser.js';
 
 type Options = [
   {
@@ -131,6 +132,8 @@ function typedAnalysis(context: Readonly<TSESLint.RuleContext<MessageIds, Option
   // The project pass reads this file from ESLint's parse rather than parsing it again.
   const { sourceCode } = context;
   const input = { ast: sourceCode.ast, scopeManager: sourceCode.scopeManager!, text: sourceCode.text };
-  const externalCallers = analyzeProgram(services.program, options, { path, input }).callers.get(path) ?? [];
+  // With the config's own parser, the pass parses the files it needs as ESLint will, and ESLint then reuses them.
+  const parse = sharedParseFor(context.languageOptions.parser, path);
+  const externalCallers = analyzeProgram(services.program, options, { linted: { path, input }, parse }).callers.get(path) ?? [];
   return { types, externalCallers };
 }
