@@ -28,7 +28,8 @@ export function typedMarkdown(typed, verdicts) {
     const unresolved = p.typeErrors.unresolvedModules.length
       ? ` (including unresolved optional peers not installed in the corpus: ${p.typeErrors.unresolvedModules.map((m) => `\`${m}\``).join(', ')}; their imports are typed \`any\`)`
       : '';
-    out.push(`The project as \`tsc --noEmit\` sees it: **${p.typeErrors.count} type errors**${unresolved}. (b) is ${p.config}.`, '');
+    const parsers = p.parsers ? ` Parsers: (a) \`${p.parsers.parse}\`, (b) \`${p.parsers.ours}\` (the config's own: typescript-eslint's, through a wrapper that lets ESLint reuse the parses the project pass made).` : '';
+    out.push(`The project as \`tsc --noEmit\` sees it: **${p.typeErrors.count} type errors**${unresolved}. (b) is ${p.config}.${parsers}`, '');
     out.push('| configuration | median wall (ms) | median CPU (ms) | median peak RSS (MiB) | wall per round (ms) | CPU per round (ms) |',
       '| --- | ---: | ---: | ---: | --- | --- |');
     const row = (label, key) => `| ${label} | ${ms(p.medians[key].ms)} | ${ms(p.medians[key].cpuMs)} | ${ms(p.medians[key].maxRssMiB)} `

@@ -39,12 +39,14 @@ function typedConfig() {
 
 /** The ESLint instance for a configuration: the same language options for both; (b) adds the typed config, its rules clocked. */
 function eslintFor(key, root, clock) {
+  const { config } = typedConfig();
+  // (a) parses with typescript-eslint's parser; (b) with the parser of the config it measures: the same parser,
+  // through listener-leak's wrapper, which hands the project pass's parses over to ESLint.
   const language = {
     name: 'bench/typed-language',
     files: ['**/*.ts', '**/*.mts', '**/*.cts'],
-    languageOptions: { parser, parserOptions: { projectService: true, tsconfigRootDir: root } },
+    languageOptions: { ...(key === 'ours' ? {} : { parser }), parserOptions: { projectService: true, tsconfigRootDir: root } },
   };
-  const { config } = typedConfig();
   // Our config first and the language options last, so (a) and (b) parse with the very same parserOptions.
   const ours = { ...config, plugins: { ...config.plugins, 'listener-leak': timedPlugin(plugin, clock) } };
   return new ESLint({
@@ -151,6 +153,7 @@ async function measureProject(key, rounds, machine, command) {
 
     // Both configurations parse with the same options: checked on the resolved config of one file.
     const [probeA, probeB] = await Promise.all(KEYS.map((k) => eslintFor(k, project.root, { ms: 0 }).calculateConfigForFile(project.files[0])));
+    const parsers = { parse: probeA.languageOptions.parser?.meta?.name, ours: probeB.languageOptions.parser?.meta?.name };
     if (JSON.stringify(probeA.languageOptions.parserOptions) !== JSON.stringify(probeB.languageOptions.parserOptions)) {
       throw new Error('(a) and (b) resolve to different parserOptions: fix the configs in bench/typed.mjs');
     }
@@ -196,6 +199,7 @@ async function measureProject(key, rounds, machine, command) {
       compilerOptions: project.compilerOptions,
       typeErrors: errors,
       config: typedConfig().source,
+      parsers,
       ruleIds: Object.keys(typedConfig().config.rules ?? {}),
       runs,
       medians: Object.fromEntries(KEYS.map((k) => [k, { ms: med(k, 'ms'), cpuMs: med(k, 'cpuMs'), maxRssMiB: med(k, 'maxRssMiB') }])),
