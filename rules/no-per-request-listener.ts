@@ -133,7 +133,7 @@ function typedAnalysis(context: Readonly<TSESLint.RuleContext<MessageIds, Option
   const { sourceCode } = context;
   const input = { ast: sourceCode.ast, scopeManager: sourceCode.scopeManager!, text: sourceCode.text };
   // With the config's own parser, the pass parses the files it needs as ESLint will, and ESLint then reuses them.
-  const parse = sharedParseFor(context.languageOptions.parser, path);
+  const parse = sharedParseFor(context.languageOptions.parser, path, services.program);
   const externalCallers = analyzeProgram(services.program, options, { linted: { path, input }, parse }).callers.get(path) ?? [];
   return { types, externalCallers };
 }

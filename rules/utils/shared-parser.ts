@@ -15,6 +15,8 @@ type ParseResult = ReturnType<typeof tsParser.parseForESLint>;
 let last: { readonly path: string; readonly options: ParserOptions } | null = null;
 /** Parses made by the pass, waiting for ESLint to lint their file: by path, with the text and options they were made for. */
 const handedOver = new Map<string, { readonly text: string; readonly options: ParserOptions; readonly result: ParseResult }>();
+/** The program the parses waiting in handedOver belong to. */
+let madeFor: object | null = null;
 
 /** The same options but for the file they name (ESLint builds a new object per file, from the same config). */
 function sameOptions(a: ParserOptions, b: ParserOptions): boolean {
@@ -41,16 +43,17 @@ export const typedParser = {
 
 /**
  * For the file being linted, when typedParser parsed it: a parse of another file of the program, made as ESLint will
- * make it and kept for ESLint. Null when another parser parsed the file. Used only by the project pass of a new
- * program, whose first parse drops what the last program's pass left unused (an editor lints one file of many).
+ * make it and kept for ESLint. Null when another parser parsed the file. A new program drops what was made for the
+ * last one and not used (an editor lints one file of many): those parses would keep the old program in memory.
  */
-export function sharedParseFor(parser: unknown, path: string): ((path: string, text: string) => AnalysisInput) | null {
+export function sharedParseFor(parser: unknown, path: string, program: object): ((path: string, text: string) => AnalysisInput) | null {
+  if (program !== madeFor) {
+    handedOver.clear();
+    madeFor = program;
+  }
   if (parser !== typedParser || last === null || resolve(last.path) !== path) return null;
   const { options } = last;
-  let fresh = true;
   return (otherPath, text) => {
-    if (fresh) handedOver.clear();
-    fresh = false;
     const parsed = { ...options, filePath: otherPath };
     const result = tsParser.parseForESLint(text, parsed);
     handedOver.set(otherPath, { text, options: parsed, result });

@@ -14,6 +14,8 @@ const project = join(import.meta.dirname, 'fixtures', 'typed');
 const client = join(project, 'src', 'client.ts');
 const tracker = join(project, 'src', 'tracker.ts');
 const read = (path: string): string => readFileSync(path, 'utf8');
+/** Stands for the program of each test's lint: a new one drops what an earlier test left unused. */
+const program = {};
 /** What ESLint passes for a file: the config's parserOptions and its own keys, and the file's path. */
 const optionsFor = (filePath: string) => ({
   ecmaVersion: 'latest',
@@ -34,7 +36,7 @@ describe('the parser of recommended-type-checked', () => {
 
   it('hands a parse the project pass made to ESLint once, for the same text and options', () => {
     typedParser.parseForESLint(read(client), optionsFor(client));
-    const parse = sharedParseFor(typedParser, client)!;
+    const parse = sharedParseFor(typedParser, client, program)!;
     expect(parse).not.toBeNull();
 
     const made = parse(tracker, read(tracker));
@@ -44,17 +46,24 @@ describe('the parser of recommended-type-checked', () => {
 
     // Another text (an edit since) or other options (another config for the file) parse again.
     typedParser.parseForESLint(read(client), optionsFor(client));
-    const edited = sharedParseFor(typedParser, client)!(tracker, read(tracker));
+    const edited = sharedParseFor(typedParser, client, program)!(tracker, read(tracker));
     expect(typedParser.parseForESLint(`${read(tracker)}\n`, optionsFor(tracker)).ast).not.toBe(edited.ast);
     typedParser.parseForESLint(read(client), optionsFor(client));
-    const other = sharedParseFor(typedParser, client)!(tracker, read(tracker));
+    const other = sharedParseFor(typedParser, client, program)!(tracker, read(tracker));
     expect(typedParser.parseForESLint(read(tracker), { ...optionsFor(tracker), sourceType: 'script' }).ast).not.toBe(other.ast);
+  });
+
+  it('drops the parses made for a program once a lint runs on a new one', () => {
+    typedParser.parseForESLint(read(client), optionsFor(client));
+    const made = sharedParseFor(typedParser, client, program)!(tracker, read(tracker));
+    sharedParseFor(typedParser, client, {});
+    expect(typedParser.parseForESLint(read(tracker), optionsFor(tracker)).ast).not.toBe(made.ast);
   });
 
   it('lets the pass parse on its own when another parser parsed the file, or another file was parsed last', () => {
     typedParser.parseForESLint(read(client), optionsFor(client));
-    expect(sharedParseFor(tsParser, client)).toBeNull();
-    expect(sharedParseFor(typedParser, tracker)).toBeNull();
+    expect(sharedParseFor(tsParser, client, program)).toBeNull();
+    expect(sharedParseFor(typedParser, tracker, program)).toBeNull();
   });
 
   it('gives ESLint the same messages as typescript-eslint\'s parser itself, the cross-file finding included', async () => {
