@@ -72,8 +72,10 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
     const symbol = type.getSymbol() ?? type.aliasSymbol;
     const named = symbol ? BY_NAME.get(symbol.getName()) : undefined;
     if (symbol && named && isFromNodeTypes(symbol)) return named;
-    if (type.isClassOrInterface()) {
-      for (const base of checker.getBaseTypes(type)) {
+    // `Reply<string>` or an Express `Response`: an instance of a generic class or interface, whose bases are its target's.
+    const declared = type.isClassOrInterface() ? type : isGenericInstance(type) ? type.target : null;
+    if (declared) {
+      for (const base of checker.getBaseTypes(declared)) {
         const kind = classify(base, depth + 1, structural);
         if (kind !== null && kind !== 'non-emitter') return kind;
       }
@@ -110,6 +112,10 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
     receiverType: (node) => typeOf(node, true),
     nodeType: (node) => typeOf(node, false),
   };
+}
+
+function isGenericInstance(type: ts.Type): type is ts.TypeReference {
+  return (type.flags & ts.TypeFlags.Object) !== 0 && ((type as ts.ObjectType).objectFlags & ts.ObjectFlags.Reference) !== 0 && (type as ts.TypeReference).target.isClassOrInterface();
 }
 
 /** Declared in @types/node (or TypeScript's own lib for EventTarget), not a user's class of the same name. */

@@ -95,6 +95,26 @@ ruleTester.run('no-per-request-listener (typeChecked)', rule, {
       errors: [{ messageId: 'perRequestListener', line: 8, column: 5 }],
     },
     {
+      name: 'a generic interface built on ServerResponse (as Express declares its Response) makes the function a request handler',
+      filename: file,
+      options,
+      code: dedent`
+        import type { ServerResponse } from 'node:http';
+        import type { Socket } from 'node:net';
+        interface Reply<Body = unknown> extends ServerResponse {
+          body?: Body;
+        }
+        export class Relay {
+          private readonly upstream = new Map<string, Socket>();
+          forward(path: string, res: Reply<string>): void {
+            const link = this.upstream.get(path)!;
+            link.on('data', (chunk: Buffer) => res.write(chunk));
+          }
+        }
+      `,
+      errors: [{ messageId: 'perRequestListener', line: 10, column: 5 }],
+    },
+    {
       name: 'a tracker in another file of the program, called per response through an injected field',
       filename: join(project, 'src', 'tracker.ts'),
       options,
