@@ -46,7 +46,7 @@ export const typedParser = {
  * make it and kept for ESLint. Null when another parser parsed the file. A new program drops what was made for the
  * last one and not used (an editor lints one file of many): those parses would keep the old program in memory.
  */
-export function sharedParseFor(parser: unknown, path: string, program: object): ((path: string, text: string) => AnalysisInput) | null {
+export function sharedParseFor(parser: unknown, path: string, program: object): ((path: string, text: string) => AnalysisInput | null) | null {
   if (program !== madeFor) {
     handedOver.clear();
     madeFor = program;
@@ -55,7 +55,15 @@ export function sharedParseFor(parser: unknown, path: string, program: object): 
   const { options } = last;
   return (otherPath, text) => {
     const parsed = { ...options, filePath: otherPath };
-    const result = tsParser.parseForESLint(text, parsed);
+    let result: ParseResult;
+    try {
+      result = tsParser.parseForESLint(text, parsed);
+    } catch (error) {
+      // A syntax error is the file's own (the pass reports it); anything else (a file the project service will not
+      // take) leaves this file to the pass's own parse.
+      if (typeof (error as { lineNumber?: unknown }).lineNumber === 'number') throw error;
+      return null;
+    }
     handedOver.set(otherPath, { text, options: parsed, result });
     return { ast: result.ast, scopeManager: result.scopeManager, text };
   };

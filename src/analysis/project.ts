@@ -12,7 +12,7 @@ import type { AnalysisInput, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } from './index.js';
 import { ExportResolver, type OutgoingTarget } from './exports.js';
 import { importEqualsSpecifier, moduleSpecifier, requiredModule } from './modules.js';
-import { keepParsesOf, ParseError, parsedFile, parsedWith, rememberParse } from './parse.js';
+import { keepParsesOf, ParseError, parseFile, parsedFile, parsedWith, rememberParse } from './parse.js';
 import { eventArgument } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import { mayRepeatText, type ChainStep, type ExternalCaller, type RepeatReason } from './repeating-contexts.js';
@@ -40,10 +40,10 @@ export interface ProjectOptions extends Omit<DetectorOptions, 'externalCallers'>
   /** The TypeScript program the files belong to, if there is one: their syntax trees are reused, not parsed again. */
   readonly program?: ts.Program;
   /**
-   * Parses a file that is not in the parse cache, instead of parseFile: the type-checked rule passes the parser ESLint
-   * uses, which keeps each parse for ESLint to lint the file with.
+   * Parses a file that is not in the parse cache, before parseFile (which parses what this returns null for): the
+   * type-checked rule passes the parser ESLint uses, which keeps each parse for ESLint to lint the file with.
    */
-  readonly parse?: (path: string, text: string) => AnalysisInput;
+  readonly parse?: (path: string, text: string) => AnalysisInput | null;
 }
 
 export interface ProjectFinding {
@@ -89,7 +89,8 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
       let input: AnalysisInput | null = null;
       if (file) {
         try {
-          input = options.parse ? parsedWith(path, file.text, options.parse) : parsedFile(path, file.text, options.program);
+          const { parse, program } = options;
+          input = parse ? parsedWith(path, file.text, (p, t) => parse(p, t) ?? parseFile(p, t, program)) : parsedFile(path, file.text, program);
         } catch (error) {
           if (!(error instanceof ParseError)) throw error;
           errors.push({ path, line: error.line, column: error.column, message: error.message });
@@ -170,7 +171,7 @@ export function analyzeProgram(
     /** The file being linted, as ESLint parsed it. */
     readonly linted: { readonly path: string; readonly input: AnalysisInput };
     /** ESLint's parser, when it can take over the pass's parses (see ProjectOptions.parse). */
-    readonly parse?: ((path: string, text: string) => AnalysisInput) | null;
+    readonly parse?: ProjectOptions['parse'] | null;
   },
 ): ProjectAnalysis {
   // Once per program and options: every file's lint asks, and two configurations of the rule may differ in options.

@@ -39,23 +39,30 @@ describe('the parser of recommended-type-checked', () => {
     const parse = sharedParseFor(typedParser, client, program)!;
     expect(parse).not.toBeNull();
 
-    const made = parse(tracker, read(tracker));
+    const made = parse(tracker, read(tracker))!;
     expect(typedParser.parseForESLint(read(tracker), optionsFor(tracker)).ast).toBe(made.ast);
     // Taken once: a second lint of the file (after a fix) parses again.
     expect(typedParser.parseForESLint(read(tracker), optionsFor(tracker)).ast).not.toBe(made.ast);
 
     // Another text (an edit since) or other options (another config for the file) parse again.
     typedParser.parseForESLint(read(client), optionsFor(client));
-    const edited = sharedParseFor(typedParser, client, program)!(tracker, read(tracker));
+    const edited = sharedParseFor(typedParser, client, program)!(tracker, read(tracker))!;
     expect(typedParser.parseForESLint(`${read(tracker)}\n`, optionsFor(tracker)).ast).not.toBe(edited.ast);
     typedParser.parseForESLint(read(client), optionsFor(client));
-    const other = sharedParseFor(typedParser, client, program)!(tracker, read(tracker));
+    const other = sharedParseFor(typedParser, client, program)!(tracker, read(tracker))!;
     expect(typedParser.parseForESLint(read(tracker), { ...optionsFor(tracker), sourceType: 'script' }).ast).not.toBe(other.ast);
+  });
+
+  it('leaves a file the project service will not take to the pass, and passes a syntax error on', () => {
+    typedParser.parseForESLint(read(client), optionsFor(client));
+    const parse = sharedParseFor(typedParser, client, program)!;
+    expect(parse(join(project, '..', 'outside-the-project.ts'), 'export const x = 1;\n')).toBeNull();
+    expect(() => parse(join(project, 'src', 'file.ts'), 'export function (')).toThrow(expect.objectContaining({ lineNumber: 1 }));
   });
 
   it('drops the parses made for a program once a lint runs on a new one', () => {
     typedParser.parseForESLint(read(client), optionsFor(client));
-    const made = sharedParseFor(typedParser, client, program)!(tracker, read(tracker));
+    const made = sharedParseFor(typedParser, client, program)!(tracker, read(tracker))!;
     sharedParseFor(typedParser, client, {});
     expect(typedParser.parseForESLint(read(tracker), optionsFor(tracker)).ast).not.toBe(made.ast);
   });
