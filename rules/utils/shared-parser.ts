@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import { packageInfo } from '../../src/package-info.js';
 import type { AnalysisInput } from '../../src/analysis/index.js';
+import { isLocatedParseError } from '../../src/analysis/parse.js';
 
 type ParserOptions = Record<string, unknown> & { filePath?: string };
 type ParseResult = ReturnType<typeof tsParser.parseForESLint>;
@@ -61,7 +62,7 @@ export function sharedParseFor(parser: unknown, path: string, program: object): 
     } catch (error) {
       // A syntax error is the file's own (the pass reports it); anything else (a file the project service will not
       // take) leaves this file to the pass's own parse.
-      if (typeof (error as { lineNumber?: unknown }).lineNumber === 'number') throw error;
+      if (isLocatedParseError(error)) throw error;
       return null;
     }
     handedOver.set(otherPath, { text, options: parsed, result });

@@ -47,15 +47,18 @@ export function parseFile(path: string, text: string, program?: Program): Analys
   });
 }
 
+/** Is this what typescript-estree throws for a file that does not parse: a message at a line and a column? */
+export function isLocatedParseError(error: unknown): error is { lineNumber: number; column: number; message: unknown } {
+  const located = error as { lineNumber?: unknown; column?: unknown } | null;
+  return typeof located?.lineNumber === 'number' && typeof located.column === 'number';
+}
+
 /** Runs a typescript-estree parse, turning its located errors into ParseError (1-based line and column). */
 function locatingErrors(parse: () => AnalysisInput): AnalysisInput {
   try {
     return parse();
   } catch (error) {
-    const located = error as { lineNumber?: unknown; column?: unknown; message?: unknown };
-    if (typeof located.lineNumber === 'number' && typeof located.column === 'number') {
-      throw new ParseError(String(located.message), located.lineNumber, located.column + 1);
-    }
+    if (isLocatedParseError(error)) throw new ParseError(String(error.message), error.lineNumber, error.column + 1);
     throw error;
   }
 }
@@ -102,16 +105,14 @@ function convertProgramFile(sourceFile: SourceFile, program: Program, sourceType
  */
 const parsed = new Map<string, { text: string; input: AnalysisInput }>();
 
-/** parseFile, through the cache. */
-export function parsedFile(path: string, text: string, program?: Program): AnalysisInput {
-  return parsedWith(path, text, () => parseFile(path, text, program));
-}
-
-/** A parse made by the caller (typescript-eslint's own, for ESLint to reuse), through the cache. */
-export function parsedWith(path: string, text: string, parse: (path: string, text: string) => AnalysisInput): AnalysisInput {
+/**
+ * parseFile, through the cache. With `parse` (the type-checked rule's: typescript-eslint's parser, whose parses ESLint
+ * then reuses), that parses first, and parseFile only what it returns null for.
+ */
+export function parsedFile(path: string, text: string, program?: Program, parse?: (path: string, text: string) => AnalysisInput | null): AnalysisInput {
   const known = parsed.get(path);
   if (known?.text === text) return known.input;
-  const input = locatingErrors(() => parse(path, text));
+  const input = locatingErrors(() => parse?.(path, text) ?? parseFile(path, text, program));
   parsed.set(path, { text, input });
   return input;
 }

@@ -12,7 +12,7 @@ import type { AnalysisInput, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type FileAnalysis, type Finding } from './index.js';
 import { ExportResolver, type OutgoingTarget } from './exports.js';
 import { importEqualsSpecifier, moduleSpecifier, requiredModule } from './modules.js';
-import { keepParsesOf, ParseError, parseFile, parsedFile, parsedWith, rememberParse } from './parse.js';
+import { keepParsesOf, ParseError, parsedFile, rememberParse } from './parse.js';
 import { eventArgument } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import { mayRepeatText, type ChainStep, type ExternalCaller, type RepeatReason } from './repeating-contexts.js';
@@ -89,8 +89,7 @@ export function analyzeProject(files: readonly ProjectFile[], options: ProjectOp
       let input: AnalysisInput | null = null;
       if (file) {
         try {
-          const { parse, program } = options;
-          input = parse ? parsedWith(path, file.text, (p, t) => parse(p, t) ?? parseFile(p, t, program)) : parsedFile(path, file.text, program);
+          input = parsedFile(path, file.text, options.program, options.parse);
         } catch (error) {
           if (!(error instanceof ParseError)) throw error;
           errors.push({ path, line: error.line, column: error.column, message: error.message });
