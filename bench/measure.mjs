@@ -42,3 +42,13 @@ export function timedPlugin(original, clock) {
   }
   return { ...original, rules };
 }
+
+/**
+ * The calls across files of a project analysis, one sorted line each (target file, function, caller, which
+ * arguments outlive the caller): two analyses found the same calls when these are equal.
+ */
+export function describeCallers(analysis) {
+  return [...analysis.callers]
+    .flatMap(([file, callers]) => callers.map((c) => `${file} ${c.target.className}.${c.target.name} <- ${c.what} [${c.longLivedArguments.map((a) => a.index)}]`))
+    .sort();
+}

@@ -7,13 +7,10 @@
 //   npm run build && node bench/project-demand.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
 import { scanCorpus } from './corpus-files.mjs';
-import { machineSummary } from './measure.mjs';
+import { describeCallers, machineSummary } from './measure.mjs';
 
 const { analyzeProject } = await import('../dist/src/analysis/project.js');
 const { keepParsesOf } = await import('../dist/src/analysis/parse.js');
-
-const described = (callers) =>
-  [...callers].flatMap(([path, list]) => list.map((c) => `${path} ${c.target.className}.${c.target.name} <- ${c.what} [${c.longLivedArguments.map((a) => a.index)}]`)).sort();
 
 function timed(files, relevantOnly) {
   keepParsesOf(new Set());
@@ -40,8 +37,8 @@ for (const [name, files] of byPackage) {
   const onDemand = first ? timed(files, true) : null;
   const whole = timed(files, false);
   const demand = onDemand ?? timed(files, true);
-  const a = described(demand.analysis.callers);
-  const b = described(whole.analysis.callers);
+  const a = describeCallers(demand.analysis);
+  const b = describeCallers(whole.analysis);
   const missing = b.filter((caller) => !a.includes(caller));
   const extra = a.filter((caller) => !b.includes(caller));
   packages.push({

@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { parser, plugin } from './lint-config.mjs';
-import { machineSummary, median, timedPlugin } from './measure.mjs';
+import { describeCallers, machineSummary, median, timedPlugin } from './measure.mjs';
 import { TYPED_PROJECTS, createProgram, materializeProject, typeErrors } from './typed-project.mjs';
 
 const SCRIPT = fileURLToPath(import.meta.url);
@@ -100,9 +100,9 @@ async function child(key, root, files) {
     // Untimed: the pass analyses files on demand, and must find the calls into each file that a pass over every
     // file of the program finds.
     const whole = analyzeProgram(program, { relevantOnly: false });
-    const described = (analysis) => [...analysis.callers].flatMap(([file, callers]) => callers.map((c) => `${file} ${c.target.className}.${c.target.name} <- ${c.what}`)).sort();
-    const sameCallers = JSON.stringify(described(pass)) === JSON.stringify(described(whole));
-    console.log(JSON.stringify({ ms, cpuMs: (user + system) / 1000, files: pass.files, wholeFiles: whole.files, callers: described(pass).length, sameCallers }));
+    const callers = describeCallers(pass);
+    const sameCallers = JSON.stringify(callers) === JSON.stringify(describeCallers(whole));
+    console.log(JSON.stringify({ ms, cpuMs: (user + system) / 1000, files: pass.files, wholeFiles: whole.files, callers: callers.length, sameCallers }));
     return;
   }
   const clock = { ms: 0 };
