@@ -340,10 +340,9 @@ export function buildRepeatingContexts(
     if (external) seeds.push([fn, { kind: 'external', what: `${fn.displayName}, called from ${external.what}`, node: fn.node, via: null, external }]);
     // With types: a function that takes a ServerResponse handles a request, whatever calls it.
     const types = index.input.types;
-    // Only parameters annotated with a type that can name a class: asking the checker about every parameter of every
-    // function costs more than it finds (`url: string`, `cb: () => void` and `opts: { a: number }` are no response).
+    // Only parameters with a written type: the oracle reads the names in it before it asks the checker to build it.
     const response = types
-      ? fn.node.params.find((param) => 'typeAnnotation' in param && param.typeAnnotation && mayNameAClass(param.typeAnnotation.typeAnnotation) && types.nodeType(param) === 'server-response')
+      ? fn.node.params.find((param) => 'typeAnnotation' in param && param.typeAnnotation && types.nodeType(param) === 'server-response')
       : undefined;
     if (response) seeds.push([fn, { kind: 'server-handler', what: `${fn.displayName}, a request handler (it takes a ServerResponse)`, node: response, via: null }]);
     if (fn.name !== null && options.perRequestFunctions.has(fn.name)) {
@@ -547,35 +546,6 @@ function declares(names: readonly string[]): RegExp {
  */
 export function mayRepeatText(text: string, perRequestFunctions: Iterable<string>): boolean {
   return SEED_TEXT.some((seed) => seed(text)) || [...perRequestFunctions].some((name) => text.includes(name));
-}
-
-/** Types that can never be a class instance such as a ServerResponse: keywords, literals, functions, arrays, tuples, object literals. */
-const NO_CLASS_TYPES: ReadonlySet<string> = new Set([
-  AST_NODE_TYPES.TSStringKeyword,
-  AST_NODE_TYPES.TSNumberKeyword,
-  AST_NODE_TYPES.TSBooleanKeyword,
-  AST_NODE_TYPES.TSBigIntKeyword,
-  AST_NODE_TYPES.TSSymbolKeyword,
-  AST_NODE_TYPES.TSNullKeyword,
-  AST_NODE_TYPES.TSUndefinedKeyword,
-  AST_NODE_TYPES.TSVoidKeyword,
-  AST_NODE_TYPES.TSNeverKeyword,
-  AST_NODE_TYPES.TSAnyKeyword,
-  AST_NODE_TYPES.TSUnknownKeyword,
-  AST_NODE_TYPES.TSObjectKeyword,
-  AST_NODE_TYPES.TSLiteralType,
-  AST_NODE_TYPES.TSTemplateLiteralType,
-  AST_NODE_TYPES.TSFunctionType,
-  AST_NODE_TYPES.TSConstructorType,
-  AST_NODE_TYPES.TSArrayType,
-  AST_NODE_TYPES.TSTupleType,
-  AST_NODE_TYPES.TSTypeLiteral,
-]);
-
-/** Could a parameter of this annotated type hold a class instance? A union can if one of its members can. */
-function mayNameAClass(type: TSESTree.TypeNode): boolean {
-  if (type.type === AST_NODE_TYPES.TSUnionType) return type.types.some(mayNameAClass);
-  return !NO_CLASS_TYPES.has(type.type);
 }
 
 /** Is `node` a loop without bound, and `child` (a node right inside it) a part that runs on every turn of it? */

@@ -24,7 +24,8 @@ export interface TypeOracle {
   /**
    * Which of Node's types (or a class built on one) the expression's type is, without looking at the members of any
    * other type (receiverType does, to tell an emitter from no emitter): enough to recognise a ServerResponse, and
-   * cheaper, as it is asked of many parameters.
+   * cheaper, as it is asked of many parameters. A parameter's written type is read by its names first, and built
+   * only when they cannot tell.
    */
   nodeType(node: TSESTree.Node): ReceiverType | null;
 }
@@ -54,10 +55,19 @@ const BY_NAME: ReadonlyMap<string, ReceiverType> = new Map([
   ['EventTarget', 'event-target'],
 ]);
 
+interface Classifications {
+  readonly structural: Map<ts.Type, ReceiverType | null>;
+  readonly nominal: Map<ts.Type, ReceiverType | null>;
+}
+/** A type is the program's (one checker per program), so what it is classified as holds for every file of the program. */
+const classificationsByProgram = new WeakMap<ts.Program, Classifications>();
+
 /** The oracle for one file, from a TypeScript program and the ESTree -> TS node map of typescript-estree. */
 export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.Node) => ts.Node | undefined): TypeOracle {
   const checker = program.getTypeChecker();
-  const caches = { structural: new Map<ts.Type, ReceiverType | null>(), nominal: new Map<ts.Type, ReceiverType | null>() };
+  let caches = classificationsByProgram.get(program);
+  if (!caches) classificationsByProgram.set(program, (caches = { structural: new Map(), nominal: new Map() }));
+  const { structural: structuralCache, nominal: nominalCache } = caches;
 
   const classify = (type: ts.Type, depth: number, structural: boolean): ReceiverType | null => {
     if (depth > 6) return null;
@@ -95,14 +105,96 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
     return null;
   };
 
+  /**
+   * The nominal question asked of a type's symbol: one of Node's types by name, or a class or interface that extends
+   * one, read from the names in its declarations' `extends` clauses. getBaseTypes would also build each base's type
+   * arguments (a large event map in `extends TypedEventEmitter<Events>`), which a nominal answer never needs.
+   */
+  const nominalOfSymbol = (symbol: ts.Symbol, depth: number, seen: Set<ts.Symbol>): ReceiverType | null | undefined => {
+    if (depth > 6 || seen.has(symbol)) return null;
+    seen.add(symbol);
+    const named = BY_NAME.get(symbol.getName());
+    if (named && isFromNodeTypes(symbol)) return named;
+    for (const declaration of symbol.getDeclarations() ?? []) {
+      if (!ts.isClassLike(declaration) && !ts.isInterfaceDeclaration(declaration)) continue;
+      for (const clause of declaration.heritageClauses ?? []) {
+        if (clause.token !== ts.SyntaxKind.ExtendsKeyword) continue;
+        for (const base of clause.types) {
+          // `extends mixin(Base)`: not a name; the type-based walk answers that one.
+          if (!isEntityNameExpression(base.expression)) return undefined;
+          let baseSymbol = checker.getSymbolAtLocation(base.expression);
+          if (baseSymbol && baseSymbol.flags & ts.SymbolFlags.Alias) baseSymbol = checker.getAliasedSymbol(baseSymbol);
+          if (!baseSymbol) continue;
+          const kind = nominalOfSymbol(baseSymbol, depth + 1, seen);
+          if (kind === undefined) return undefined;
+          if (kind !== null && kind !== 'non-emitter') return kind;
+        }
+      }
+    }
+    return null;
+  };
+
+  const nominal = (type: ts.Type): ReceiverType | null => {
+    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return null;
+    if (type.isUnion()) {
+      const kinds = new Set(type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void))).map(nominal));
+      return kinds.size === 1 ? [...kinds][0]! : null;
+    }
+    const symbol = type.getSymbol() ?? type.aliasSymbol;
+    const kind = symbol ? nominalOfSymbol(symbol, 0, new Set()) : null;
+    return kind === undefined ? classify(type, 0, false) : kind;
+  };
+
+  /**
+   * The nominal answer read from a written type (`res: Reply`, `res: http.ServerResponse | undefined`, an alias of
+   * either), without building it: a type alias of an intersection or of a large object type costs the checker far
+   * more than the names in it. Undefined when only the checker can tell (`InstanceType<typeof X>`, `T[K]`, or the
+   * parameter of a generic alias, which depends on the alias's arguments).
+   */
+  const nominalOfTypeNode = (node: ts.TypeNode, depth: number, inAlias: boolean): ReceiverType | null | undefined => {
+    if (depth > 6) return undefined;
+    if (ts.isParenthesizedTypeNode(node)) return nominalOfTypeNode(node.type, depth + 1, inAlias);
+    // Types with no class behind them, whatever their parts: the type of each has no symbol or an anonymous one.
+    if (NO_CLASS_TYPE_NODES.has(node.kind)) return null;
+    if (ts.isUnionTypeNode(node)) {
+      // `Socket | null`: what the non-nullish members agree on, as for a union type.
+      const kinds = new Set<ReceiverType | null>();
+      for (const member of node.types) {
+        if (isNullishTypeNode(member)) continue;
+        const kind = nominalOfTypeNode(member, depth + 1, inAlias);
+        if (kind === undefined) return undefined;
+        kinds.add(kind);
+      }
+      return kinds.size === 1 ? [...kinds][0]! : null;
+    }
+    if (ts.isIntersectionTypeNode(node)) {
+      // An intersection type has no symbol of its own: it is one of Node's types only if the checker reduces it to a
+      // member that is one (`ServerResponse & {}`), so members that are none of them make it none.
+      for (const member of node.types) if (nominalOfTypeNode(member, depth + 1, inAlias) !== null) return undefined;
+      return null;
+    }
+    if (!ts.isTypeReferenceNode(node)) return undefined;
+    let symbol = checker.getSymbolAtLocation(node.typeName);
+    if (symbol && symbol.flags & ts.SymbolFlags.Alias) symbol = checker.getAliasedSymbol(symbol);
+    if (!symbol) return undefined;
+    // A function's or class's type parameter says nothing (as its type does); a generic alias's stands for its argument.
+    if (symbol.flags & ts.SymbolFlags.TypeParameter) return inAlias ? undefined : null;
+    if (symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface)) return nominalOfSymbol(symbol, 0, new Set());
+    if (symbol.flags & ts.SymbolFlags.TypeAlias) {
+      const declaration = symbol.getDeclarations()?.find(ts.isTypeAliasDeclaration);
+      return declaration ? nominalOfTypeNode(declaration.type, depth + 1, inAlias || declaration.typeParameters !== undefined) : undefined;
+    }
+    return undefined;
+  };
+
   const typeOf = (node: TSESTree.Node, structural: boolean): ReceiverType | null => {
     const tsNode = toTsNode(node);
     if (!tsNode) return null;
     const type = checker.getTypeAtLocation(tsNode);
-    const cache = structural ? caches.structural : caches.nominal;
+    const cache = structural ? structuralCache : nominalCache;
     let kind = cache.get(type);
     if (kind === undefined) {
-      kind = classify(type, 0, structural);
+      kind = structural ? classify(type, 0, true) : nominal(type);
       cache.set(type, kind);
     }
     return kind;
@@ -110,8 +202,50 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
 
   return {
     receiverType: (node) => typeOf(node, true),
-    nodeType: (node) => typeOf(node, false),
+    nodeType: (node) => {
+      // A parameter with a written type: its names answer first.
+      const tsNode = toTsNode(node);
+      const parameter = tsNode && (ts.isParameter(tsNode) ? tsNode : ts.isParameter(tsNode.parent) && tsNode.parent.name === tsNode ? tsNode.parent : undefined);
+      const written = parameter?.type ? nominalOfTypeNode(parameter.type, 0, false) : undefined;
+      return written === undefined ? typeOf(node, false) : written;
+    },
   };
+}
+
+/** Written types that are never a class instance: keywords, literals, functions, arrays, tuples, object literals, mapped types. */
+const NO_CLASS_TYPE_NODES: ReadonlySet<ts.SyntaxKind> = new Set([
+  ts.SyntaxKind.StringKeyword,
+  ts.SyntaxKind.NumberKeyword,
+  ts.SyntaxKind.BooleanKeyword,
+  ts.SyntaxKind.BigIntKeyword,
+  ts.SyntaxKind.SymbolKeyword,
+  ts.SyntaxKind.ObjectKeyword,
+  ts.SyntaxKind.AnyKeyword,
+  ts.SyntaxKind.UnknownKeyword,
+  ts.SyntaxKind.NeverKeyword,
+  ts.SyntaxKind.UndefinedKeyword,
+  ts.SyntaxKind.VoidKeyword,
+  ts.SyntaxKind.LiteralType,
+  ts.SyntaxKind.TemplateLiteralType,
+  ts.SyntaxKind.FunctionType,
+  ts.SyntaxKind.ConstructorType,
+  ts.SyntaxKind.ArrayType,
+  ts.SyntaxKind.TupleType,
+  ts.SyntaxKind.TypeLiteral,
+  ts.SyntaxKind.MappedType,
+]);
+
+function isNullishTypeNode(node: ts.TypeNode): boolean {
+  return (
+    node.kind === ts.SyntaxKind.UndefinedKeyword ||
+    node.kind === ts.SyntaxKind.VoidKeyword ||
+    (ts.isLiteralTypeNode(node) && node.literal.kind === ts.SyntaxKind.NullKeyword)
+  );
+}
+
+/** `Base` or `ns.Base`: a name the checker resolves to a symbol without building a type. */
+function isEntityNameExpression(node: ts.Expression): boolean {
+  return ts.isIdentifier(node) || (ts.isPropertyAccessExpression(node) && isEntityNameExpression(node.expression));
 }
 
 function isGenericInstance(type: ts.Type): type is ts.TypeReference {

@@ -115,6 +115,44 @@ ruleTester.run('no-per-request-listener (typeChecked)', rule, {
       errors: [{ messageId: 'perRequestListener', line: 10, column: 5 }],
     },
     {
+      name: 'a class built on http.ServerResponse through a namespace import makes a parameter of its type a response',
+      filename: file,
+      options,
+      code: dedent`
+        import * as http from 'node:http';
+        import type { Socket } from 'node:net';
+        class TracedResponse extends http.ServerResponse {
+          traceId = '';
+        }
+        export class Relay {
+          private readonly upstream = new Map<string, Socket>();
+          forward(path: string, res: TracedResponse | null): void {
+            const link = this.upstream.get(path)!;
+            link.on('data', (chunk: Buffer) => res?.write(chunk));
+          }
+        }
+      `,
+      errors: [{ messageId: 'perRequestListener', line: 10, column: 5 }],
+    },
+    {
+      name: 'a response passed through a generic alias (the alias stands for its argument) makes the function a request handler',
+      filename: file,
+      options,
+      code: dedent`
+        import type { ServerResponse } from 'node:http';
+        import type { Socket } from 'node:net';
+        type Maybe<T> = T | undefined;
+        export class Relay {
+          private readonly upstream = new Map<string, Socket>();
+          forward(path: string, res: Maybe<ServerResponse>): void {
+            const link = this.upstream.get(path)!;
+            link.on('data', (chunk: Buffer) => res?.write(chunk));
+          }
+        }
+      `,
+      errors: [{ messageId: 'perRequestListener', line: 8, column: 5 }],
+    },
+    {
       name: 'a tracker in another file of the program, called per response through an injected field',
       filename: join(project, 'src', 'tracker.ts'),
       options,
