@@ -149,28 +149,37 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
    * The nominal answer read from a written type (`res: Reply`, `res: http.ServerResponse | undefined`, an alias of
    * either), without building it: a type alias of an intersection or of a large object type costs the checker far
    * more than the names in it. Undefined when only the checker can tell (`InstanceType<typeof X>`, `T[K]`, or the
-   * parameter of a generic alias, which depends on the alias's arguments).
+   * parameter of a generic alias, which depends on the alias's arguments). NEVER for `never`, which a union drops.
    */
-  const nominalOfTypeNode = (node: ts.TypeNode, depth: number, inAlias: boolean): ReceiverType | null | undefined => {
+  const nominalOfTypeNode = (node: ts.TypeNode, depth: number, inAlias: boolean, inUnion: boolean): WrittenKind => {
     if (depth > 6) return undefined;
-    if (ts.isParenthesizedTypeNode(node)) return nominalOfTypeNode(node.type, depth + 1, inAlias);
+    if (ts.isParenthesizedTypeNode(node)) return nominalOfTypeNode(node.type, depth + 1, inAlias, inUnion);
+    if (node.kind === ts.SyntaxKind.NeverKeyword) return NEVER;
     // Types with no class behind them, whatever their parts: the type of each has no symbol or an anonymous one.
     if (NO_CLASS_TYPE_NODES.has(node.kind)) return null;
     if (ts.isUnionTypeNode(node)) {
-      // `Socket | null`: what the non-nullish members agree on, as for a union type.
-      const kinds = new Set<ReceiverType | null>();
+      // `Socket | null`: what the members other than null, undefined and never agree on, as for a union type. So one
+      // member that is none of Node's types makes the union none, whatever the others are.
+      let agreed: ReceiverType | typeof NEVER = NEVER;
+      let unknown = false;
       for (const member of node.types) {
         if (isNullishTypeNode(member)) continue;
-        const kind = nominalOfTypeNode(member, depth + 1, inAlias);
-        if (kind === undefined) return undefined;
-        kinds.add(kind);
+        const kind = nominalOfTypeNode(member, depth + 1, inAlias, true);
+        if (kind === null) return null;
+        if (kind === undefined) unknown = true;
+        else if (kind !== NEVER) {
+          if (agreed !== NEVER && agreed !== kind) return null;
+          agreed = kind;
+        }
       }
-      return kinds.size === 1 ? [...kinds][0]! : null;
+      return unknown ? undefined : agreed;
     }
     if (ts.isIntersectionTypeNode(node)) {
       // An intersection type has no symbol of its own: it is one of Node's types only if the checker reduces it to a
-      // member that is one (`ServerResponse & {}`), so members that are none of them make it none.
-      for (const member of node.types) if (nominalOfTypeNode(member, depth + 1, inAlias) !== null) return undefined;
+      // member that is one (`ServerResponse & {}`), so members that are none of them make it none. In a union it may
+      // also reduce to never (`string & number`), which the union drops: only the checker can tell.
+      if (inUnion) return undefined;
+      for (const member of node.types) if (nominalOfTypeNode(member, depth + 1, inAlias, false) !== null) return undefined;
       return null;
     }
     if (!ts.isTypeReferenceNode(node)) return undefined;
@@ -180,9 +189,10 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
     // A function's or class's type parameter says nothing (as its type does); a generic alias's stands for its argument.
     if (symbol.flags & ts.SymbolFlags.TypeParameter) return inAlias ? undefined : null;
     if (symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface)) return nominalOfSymbol(symbol, 0, new Set());
+    if (symbol.flags & (ts.SymbolFlags.Enum | ts.SymbolFlags.EnumMember)) return null;
     if (symbol.flags & ts.SymbolFlags.TypeAlias) {
       const declaration = symbol.getDeclarations()?.find(ts.isTypeAliasDeclaration);
-      return declaration ? nominalOfTypeNode(declaration.type, depth + 1, inAlias || declaration.typeParameters !== undefined) : undefined;
+      return declaration ? nominalOfTypeNode(declaration.type, depth + 1, inAlias || declaration.typeParameters !== undefined, inUnion) : undefined;
     }
     return undefined;
   };
@@ -206,11 +216,16 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
       // A parameter with a written type: its names answer first.
       const tsNode = toTsNode(node);
       const parameter = tsNode && (ts.isParameter(tsNode) ? tsNode : ts.isParameter(tsNode.parent) && tsNode.parent.name === tsNode ? tsNode.parent : undefined);
-      const written = parameter?.type ? nominalOfTypeNode(parameter.type, 0, false) : undefined;
-      return written === undefined ? typeOf(node, false) : written;
+      const written = parameter?.type ? nominalOfTypeNode(parameter.type, 0, false, false) : undefined;
+      return written === undefined ? typeOf(node, false) : written === NEVER ? null : written;
     },
   };
 }
+
+/** A written type that is `never` (a union drops it). */
+const NEVER = 'never';
+/** What a written type says: one of Node's types, none (null), never, or undefined when only the checker can tell. */
+type WrittenKind = ReceiverType | null | typeof NEVER | undefined;
 
 /** Written types that are never a class instance: keywords, literals, functions, arrays, tuples, object literals, mapped types. */
 const NO_CLASS_TYPE_NODES: ReadonlySet<ts.SyntaxKind> = new Set([
@@ -222,7 +237,6 @@ const NO_CLASS_TYPE_NODES: ReadonlySet<ts.SyntaxKind> = new Set([
   ts.SyntaxKind.ObjectKeyword,
   ts.SyntaxKind.AnyKeyword,
   ts.SyntaxKind.UnknownKeyword,
-  ts.SyntaxKind.NeverKeyword,
   ts.SyntaxKind.UndefinedKeyword,
   ts.SyntaxKind.VoidKeyword,
   ts.SyntaxKind.LiteralType,
