@@ -81,18 +81,28 @@ export const INDEXED_NODE_TYPES = [
 ] as const;
 const INDEXED: ReadonlySet<string> = new Set(INDEXED_NODE_TYPES);
 
+/** Keys that hold only types (annotations, type parameters and arguments), where no indexed node can be. */
+const TYPE_KEYS: ReadonlySet<string> = new Set(['typeAnnotation', 'returnType', 'typeParameters', 'typeArguments', 'superTypeArguments']);
+/** Declarations that are types through and through. */
+const TYPE_DECLARATIONS: ReadonlySet<string> = new Set([AST_NODE_TYPES.TSInterfaceDeclaration, AST_NODE_TYPES.TSTypeAliasDeclaration]);
+/** The visitor keys of each node type without the type-only ones: in TypeScript, a good part of the tree is types. */
+const CODE_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntries(
+  Object.entries(visitorKeys).map(([type, keys]) => [type, TYPE_DECLARATIONS.has(type) ? [] : (keys ?? []).filter((key) => !TYPE_KEYS.has(key))]),
+);
+
 /**
- * Walks the AST (iteratively: generated code nests deep) and returns the indexed nodes in source order.
- * A bare parser (the codemod's) leaves `parent` unset; the walk sets it as ESLint would.
+ * Walks the AST (iteratively: generated code nests deep) and returns the indexed nodes in source order, skipping
+ * types. A bare parser (the codemod's) leaves `parent` unset; the walk then sets it on every node, as ESLint would.
  */
 export function collectIndexedNodes(ast: TSESTree.Program): TSESTree.Node[] {
   const out: TSESTree.Node[] = [];
   const setParents = !ast.body.every((statement) => (statement.parent as TSESTree.Node | undefined) === ast);
+  const walkKeys = setParents ? visitorKeys : CODE_KEYS;
   const stack: TSESTree.Node[] = [ast];
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (INDEXED.has(node.type)) out.push(node);
-    const keys = visitorKeys[node.type] ?? NO_KEYS;
+    const keys = walkKeys[node.type] ?? NO_KEYS;
     for (let k = keys.length - 1; k >= 0; k--) {
       const child = (node as unknown as Record<string, unknown>)[keys[k]!];
       if (Array.isArray(child)) {
