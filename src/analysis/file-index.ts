@@ -215,14 +215,20 @@ function nameForFunction(node: FunctionNode): { name: string | null; classNode: 
 const indexes = new WeakMap<TSESTree.Program, Map<TypeOracle | undefined, FileIndex>>();
 
 /**
- * The index of a parsed file, built once per AST (and type oracle) however many rules ask: every rule of the
- * plugin reads the same tables, so a file is indexed once per lint, not once per rule.
+ * The index of a parsed file, built once per AST however many rules ask: every rule of the plugin reads the same
+ * tables, so a file is indexed once per lint, not once per rule. The tables do not depend on types, so an index of
+ * the same tree and scopes made with another type oracle (the project pass indexes without one) lends its tables to
+ * this input; only `input`, which carries the oracle, is this one's.
  */
 export function fileIndexOf(input: AnalysisInput): FileIndex {
   let byTypes = indexes.get(input.ast);
   if (!byTypes) indexes.set(input.ast, (byTypes = new Map<TypeOracle | undefined, FileIndex>()));
   let index = byTypes.get(input.types);
-  if (!index) byTypes.set(input.types, (index = buildFileIndex(input)));
+  if (!index) {
+    const other = [...byTypes.values()].find((made) => made.input.scopeManager === input.scopeManager && made.input.text === input.text);
+    index = other ? { ...other, input } : buildFileIndex(input);
+    byTypes.set(input.types, index);
+  }
   return index;
 }
 

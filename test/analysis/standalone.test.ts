@@ -7,6 +7,7 @@ import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../rules/index.js';
 import { analyzeFile } from '../../src/analysis/index.js';
+import { fileIndexOf } from '../../src/analysis/file-index.js';
 import { analyzeProject } from '../../src/analysis/project.js';
 
 const exampleDir = join(import.meta.dirname, '..', '..', 'examples', 'rpc-service', 'src');
@@ -29,5 +30,28 @@ describe('analyzeFile without ESLint', () => {
     const project = files.map((file) => ({ path: join(exampleDir, file), text: readFileSync(join(exampleDir, file), 'utf8') }));
     const found = analyzeProject(project, { root: exampleDir }).findings.map((f) => `${relative(exampleDir, f.path)}:${String(f.finding.node.loc.start.line)} ${f.finding.registration.event.text}`);
     expect(found).toEqual(['connection-tracker.js:27 close', 'connection-tracker.js:31 error', 'connection-tracker.js:35 data', 'websocket-client.js:40 SIGINT']);
+  });
+});
+
+describe('fileIndexOf', () => {
+  const text = readFileSync(join(exampleDir, files[0]!), 'utf8');
+
+  it('lends the tables of a tree indexed without types to the same tree with a type oracle, with that oracle', () => {
+    const { ast, scopeManager } = parseForESLint(text, { sourceType: 'module', range: true, loc: true });
+    const types = { receiverType: () => null, nodeType: () => null };
+    const untyped = fileIndexOf({ ast, scopeManager, text });
+    const typed = fileIndexOf({ ast, scopeManager, text, types });
+    expect(typed.functions).toBe(untyped.functions);
+    expect(typed.input.types).toBe(types);
+    expect(untyped.input.types).toBeUndefined();
+    expect(fileIndexOf({ ast, scopeManager, text, types })).toBe(typed);
+  });
+
+  it('indexes the tree again for another scope manager', () => {
+    const { ast } = parseForESLint(text, { sourceType: 'module', range: true, loc: true });
+    const first = fileIndexOf({ ast, scopeManager: parseForESLint(text, { sourceType: 'module' }).scopeManager, text });
+    const types = { receiverType: () => null, nodeType: () => null };
+    const second = fileIndexOf({ ast, scopeManager: parseForESLint(text, { sourceType: 'module' }).scopeManager, text, types });
+    expect(second.functions).not.toBe(first.functions);
   });
 });
