@@ -21,7 +21,17 @@ export interface CallGraph {
 
 const MAX_CANDIDATES_BY_NAME = 3;
 
-export function buildCallGraph(index: FileIndex): CallGraph {
+/** Graphs by the tables they are built from: an index that lends its tables to another input shares its graph too. */
+const graphs = new WeakMap<readonly FunctionInfo[], CallGraph>();
+
+/** The call graph of a file, built once per index however many rules and analyses ask (it reads no types). */
+export function callGraphOf(index: FileIndex): CallGraph {
+  let graph = graphs.get(index.functions);
+  if (!graph) graphs.set(index.functions, (graph = buildCallGraph(index)));
+  return graph;
+}
+
+function buildCallGraph(index: FileIndex): CallGraph {
   const children = new Map<FunctionInfo | null, FunctionInfo[]>();
   for (const fn of index.functions) {
     const list = children.get(fn.parent);

@@ -2,7 +2,7 @@
 // findings with their evidence. Rules, codemods and the scan command all read these findings.
 import type { TSESTree } from '@typescript-eslint/utils';
 import { describeNode, line } from './ast.js';
-import { buildCallGraph, type CallGraph } from './call-graph.js';
+import { callGraphOf, type CallGraph } from './call-graph.js';
 import { fileIndexOf, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
 import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './fixes.js';
 import { findReconnectsAfterTeardown } from './teardown-reconnects.js';
@@ -111,7 +111,7 @@ function runAnalysis(input: AnalysisInput, options: DetectorOptions, everyFile: 
   if (!everyFile && index.registrations.length === 0) return { findings: NO_FINDINGS, index, contexts: null, graph: null, receivers: null };
   const findings: Finding[] = [];
 
-  const graph = buildCallGraph(index);
+  const graph = callGraphOf(index);
   const contexts = buildRepeatingContexts(index, graph, {
     perRequestFunctions: new Set(options.perRequestFunctions ?? []),
     externalCallers: options.externalCallers ?? [],

@@ -4,7 +4,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { isFunctionNode, line, memberName, memberPath, unwrap } from './ast.js';
 import { assignmentsOf, definitionOf } from './bindings.js';
-import { buildCallGraph, type CallGraph } from './call-graph.js';
+import { callGraphOf, type CallGraph } from './call-graph.js';
 import { isPoolCheckout } from './call-kinds.js';
 import type { ClassNode, FileIndex, FunctionInfo } from './file-index.js';
 import { moduleValueOf, requiredModule } from './modules.js';
@@ -57,7 +57,7 @@ const NAMED_LIKE_A_SOCKET = 'named like a socket; this file does not show where 
 
 export function buildEmitterOwnership(index: FileIndex, options: OwnershipOptions): EmitterOwnership {
   let graph: CallGraph | null = null;
-  const callGraph = (): CallGraph => (graph ??= buildCallGraph(index));
+  const callGraph = (): CallGraph => (graph ??= callGraphOf(index));
 
   const owned = (what: string, evidence: TSESTree.Node, node: NodeEmitterKind | null = null): Ownership => ({
     owner: 'this-code',
