@@ -20,6 +20,7 @@ import { preCommitMarkdown } from './pre-commit-markdown.mjs';
 import { scaleMarkdown } from './scale-markdown.mjs';
 import { fuzzMarkdown } from './fuzz-markdown.mjs';
 import { corpusRobustnessMarkdown } from './corpus-robustness-markdown.mjs';
+import { ruleCostBreakdownMarkdown } from './rule-cost-breakdown-markdown.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.dirname(BENCH_DIR);
@@ -223,6 +224,7 @@ function codemodMarkdown(codemod, verdicts) {
  * says whether the script takes --rounds. They run after the ones above, in this order.
  */
 const SECTIONS = [
+  { script: 'bench/rule-cost-breakdown.mjs', results: 'rule-cost-breakdown-results.json', render: ruleCostBreakdownMarkdown, rounds: true },
   { script: 'bench/project-demand.mjs', results: 'project-demand-results.json', render: projectDemandMarkdown, rounds: false },
   { script: 'bench/editor-latency.mjs', results: 'editor-latency-results.json', render: editorLatencyMarkdown, rounds: false },
   { script: 'bench/pre-commit.mjs', results: 'pre-commit-results.json', render: preCommitMarkdown, rounds: true },
