@@ -3,7 +3,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { calleeName, filterInRun, isFunctionNode, memberName, symbolKey, unwrap } from './ast.js';
 import { definitionOf } from './bindings.js';
-import type { ClassNode, FileIndex, FunctionInfo } from './file-index.js';
+import { tablesOf, type ClassNode, type FileIndex, type FunctionInfo } from './file-index.js';
 import { COMMON_METHOD_NAMES } from './vocabulary.js';
 
 export interface CallGraph {
@@ -24,10 +24,13 @@ const MAX_CANDIDATES_BY_NAME = 3;
 /** Graphs by the tables they are built from: an index that lends its tables to another input shares its graph too. */
 const graphs = new WeakMap<readonly FunctionInfo[], CallGraph>();
 
-/** The call graph of a file, built once per index however many rules and analyses ask (it reads no types). */
+/**
+ * The call graph of a file, built once per index however many rules and analyses ask. It reads no types, and is built
+ * from the tables alone: it lives as long as they do, and must not keep a type oracle alive.
+ */
 export function callGraphOf(index: FileIndex): CallGraph {
   let graph = graphs.get(index.functions);
-  if (!graph) graphs.set(index.functions, (graph = buildCallGraph(index)));
+  if (!graph) graphs.set(index.functions, (graph = buildCallGraph(tablesOf(index))));
   return graph;
 }
 

@@ -212,24 +212,40 @@ function nameForFunction(node: FunctionNode): { name: string | null; classNode: 
   }
 }
 
-const indexes = new WeakMap<TSESTree.Program, Map<TypeOracle | undefined, FileIndex>>();
+interface TreeIndexes {
+  /** The tables, made without types: the typed indexes of the tree borrow them. */
+  readonly plain: FileIndex;
+  /**
+   * By type oracle, held weakly: a tree the parse cache keeps (an editor's files that did not change) must not keep
+   * alive, through an oracle, the program and type checker of the lint that made it.
+   */
+  readonly typed: WeakMap<TypeOracle, FileIndex>;
+}
+const indexes = new WeakMap<TSESTree.Program, TreeIndexes>();
 
 /**
  * The index of a parsed file, built once per AST however many rules ask: every rule of the plugin reads the same
- * tables, so a file is indexed once per lint, not once per rule. The tables do not depend on types, so an index of
- * the same tree and scopes made with another type oracle (the project pass indexes without one) lends its tables to
- * this input; only `input`, which carries the oracle, is this one's.
+ * tables, so a file is indexed once per lint, not once per rule. The tables do not depend on types: an input with a
+ * type oracle gets the tables of the tree (the project pass indexes without one) and only its own `input`, which
+ * carries the oracle. Another scope manager or text for the same tree indexes it again.
  */
 export function fileIndexOf(input: AnalysisInput): FileIndex {
-  let byTypes = indexes.get(input.ast);
-  if (!byTypes) indexes.set(input.ast, (byTypes = new Map<TypeOracle | undefined, FileIndex>()));
-  let index = byTypes.get(input.types);
-  if (!index) {
-    const other = [...byTypes.values()].find((made) => made.input.scopeManager === input.scopeManager && made.input.text === input.text);
-    index = other ? { ...other, input } : buildFileIndex(input);
-    byTypes.set(input.types, index);
+  let tree = indexes.get(input.ast);
+  if (tree?.plain.input.scopeManager !== input.scopeManager || tree.plain.input.text !== input.text) {
+    const withoutTypes: AnalysisInput = { ...input };
+    delete withoutTypes.types;
+    tree = { plain: buildFileIndex(withoutTypes), typed: new WeakMap<TypeOracle, FileIndex>() };
+    indexes.set(input.ast, tree);
   }
+  if (!input.types) return tree.plain;
+  let index = tree.typed.get(input.types);
+  if (!index) tree.typed.set(input.types, (index = { ...tree.plain, input }));
   return index;
+}
+
+/** The index without a type oracle: for what is kept as long as the tree is (a call graph), which must not keep one alive. */
+export function tablesOf(index: FileIndex): FileIndex {
+  return indexes.get(index.input.ast)?.plain ?? index;
 }
 
 function buildFileIndex(input: AnalysisInput): FileIndex {

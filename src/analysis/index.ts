@@ -11,6 +11,7 @@ import { buildReceivers, type Lifetime, type Receivers } from './receivers.js';
 import { mayRegister, shownEvent, type Registration } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import { buildRepeatingContexts, type ExternalCaller, type Frame, type RepeatingContexts } from './repeating-contexts.js';
+import type { TypeOracle } from './types.js';
 import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
 
 export type { AnalysisInput, FileIndex } from './file-index.js';
@@ -85,20 +86,31 @@ const KIND_OF_PROBLEM: Record<Problem, FindingKind> = {
   'reconnects-after-teardown': 'reconnectsAfterTeardown',
 };
 
-const cache = new WeakMap<TSESTree.Program, Map<string, FileAnalysis>>();
+/** Analyses of a tree by options; those made with a type oracle held weakly by it, as its indexes are (file-index.ts). */
+interface TreeAnalyses {
+  readonly plain: Map<string, FileAnalysis>;
+  readonly typed: WeakMap<TypeOracle, Map<string, FileAnalysis>>;
+}
+const cache = new WeakMap<TSESTree.Program, TreeAnalyses>();
 
 /**
- * Analyses a parsed file; the result is cached per AST and options, so every rule shares one run. A file with no
- * registration is skipped early unless `everyFile` (the project analysis needs the calls of every file).
+ * Analyses a parsed file; the result is cached per AST, type oracle and options, so every rule shares one run. A file
+ * with no registration is skipped early unless `everyFile` (the project analysis needs the calls of every file).
  */
 export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {}, everyFile = false): FileAnalysis {
   const optionsKey = `${everyFile ? 'all' : 'some'}${JSON.stringify(options)}`;
-  let perProgram = cache.get(input.ast);
-  if (!perProgram) cache.set(input.ast, (perProgram = new Map<string, FileAnalysis>()));
-  const cached = perProgram.get(optionsKey);
+  let tree = cache.get(input.ast);
+  if (!tree) cache.set(input.ast, (tree = { plain: new Map(), typed: new WeakMap() }));
+  let byOptions = tree.plain;
+  if (input.types) {
+    let typed = tree.typed.get(input.types);
+    if (!typed) tree.typed.set(input.types, (typed = new Map<string, FileAnalysis>()));
+    byOptions = typed;
+  }
+  const cached = byOptions.get(optionsKey);
   if (cached) return cached;
   const result = runAnalysis(input, options, everyFile);
-  perProgram.set(optionsKey, result);
+  byOptions.set(optionsKey, result);
   return result;
 }
 
