@@ -36,20 +36,38 @@ const KNOWN_MODULES: ReadonlySet<string> = new Set([
   ...HTTP_SERVER_MODULES, ...CONNECTION_SERVER_MODULES, ...REQUEST_LIBRARIES, 'events', 'stream', 'timers',
 ]);
 
+/**
+ * The modules whose calls some question asks about: the http modules' servers and requests, request libraries,
+ * `events` and `stream` (registrations), timers. A call through a name imported from any other module resolves to null.
+ */
+const ASKED_MODULES: ReadonlySet<string> = new Set([...KNOWN_MODULES, 'stream/promises']);
+
+/**
+ * The module function a call runs (`https.get` -> { module: 'https', name: 'get' }), for the modules in ASKED_MODULES;
+ * null for any other call.
+ */
 export function resolveModuleCall(
   index: FileIndex,
   call: TSESTree.CallExpression | TSESTree.NewExpression,
 ): { module: string; name: string } | null {
   // Most calls are neither through an imported name nor on a module object: answer those without a lookup.
   const callee = call.callee;
-  if (callee.type === AST_NODE_TYPES.Identifier && !index.imports.has(callee.name)) return null;
-  if (
-    callee.type === AST_NODE_TYPES.MemberExpression &&
-    callee.object.type === AST_NODE_TYPES.Identifier &&
-    !index.imports.has(callee.object.name) &&
-    !KNOWN_MODULES.has(callee.object.name)
-  ) {
-    return null;
+  const name =
+    callee.type === AST_NODE_TYPES.Identifier
+      ? callee.name
+      : callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier
+        ? callee.object.name
+        : null;
+  if (name !== null) {
+    const spec = index.imports.get(name);
+    if (spec === undefined) {
+      if (callee.type === AST_NODE_TYPES.Identifier || !KNOWN_MODULES.has(name)) return null;
+    } else {
+      // Imported from a module no question asks about (`debug`, `./client`): no need to look up whether a local name
+      // shadows the import.
+      const hash = spec.indexOf('#');
+      if (!ASKED_MODULES.has(hash === -1 ? spec : spec.slice(0, hash))) return null;
+    }
   }
   let resolved = moduleCallCache.get(call);
   if (resolved === undefined) {
