@@ -80,6 +80,10 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
       return kinds.size === 1 ? [...kinds][0]! : null;
     }
     const symbol = type.getSymbol() ?? type.aliasSymbol;
+    // The nominal question reads the names in the declarations first; only a base that is no name (a mixin) needs the
+    // base types below.
+    const byNames = !structural && symbol ? nominalOfSymbol(symbol) : undefined;
+    if (byNames !== undefined) return byNames;
     const named = symbol ? BY_NAME.get(symbol.getName()) : undefined;
     if (symbol && named && isFromNodeTypes(symbol)) return named;
     // `Reply<string>` or an Express `Response`: an instance of a generic class or interface, whose bases are its target's.
@@ -110,7 +114,7 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
    * one, read from the names in its declarations' `extends` clauses. getBaseTypes would also build each base's type
    * arguments (a large event map in `extends TypedEventEmitter<Events>`), which a nominal answer never needs.
    */
-  const nominalOfSymbol = (symbol: ts.Symbol, depth: number, seen: Set<ts.Symbol>): ReceiverType | null | undefined => {
+  const nominalOfSymbol = (symbol: ts.Symbol, depth = 0, seen = new Set<ts.Symbol>()): ReceiverType | null | undefined => {
     if (depth > 6 || seen.has(symbol)) return null;
     seen.add(symbol);
     const named = BY_NAME.get(symbol.getName());
@@ -132,17 +136,6 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
       }
     }
     return null;
-  };
-
-  const nominal = (type: ts.Type): ReceiverType | null => {
-    if (type.flags & (ts.TypeFlags.Any | ts.TypeFlags.Unknown | ts.TypeFlags.TypeParameter)) return null;
-    if (type.isUnion()) {
-      const kinds = new Set(type.types.filter((t) => !(t.flags & (ts.TypeFlags.Null | ts.TypeFlags.Undefined | ts.TypeFlags.Void))).map(nominal));
-      return kinds.size === 1 ? [...kinds][0]! : null;
-    }
-    const symbol = type.getSymbol() ?? type.aliasSymbol;
-    const kind = symbol ? nominalOfSymbol(symbol, 0, new Set()) : null;
-    return kind === undefined ? classify(type, 0, false) : kind;
   };
 
   /**
@@ -188,7 +181,7 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
     if (!symbol) return undefined;
     // A function's or class's type parameter says nothing (as its type does); a generic alias's stands for its argument.
     if (symbol.flags & ts.SymbolFlags.TypeParameter) return inAlias ? undefined : null;
-    if (symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface)) return nominalOfSymbol(symbol, 0, new Set());
+    if (symbol.flags & (ts.SymbolFlags.Class | ts.SymbolFlags.Interface)) return nominalOfSymbol(symbol);
     if (symbol.flags & (ts.SymbolFlags.Enum | ts.SymbolFlags.EnumMember)) return null;
     if (symbol.flags & ts.SymbolFlags.TypeAlias) {
       const declaration = symbol.getDeclarations()?.find(ts.isTypeAliasDeclaration);
@@ -204,7 +197,7 @@ export function createTypeOracle(program: ts.Program, toTsNode: (node: TSESTree.
     const cache = structural ? structuralCache : nominalCache;
     let kind = cache.get(type);
     if (kind === undefined) {
-      kind = structural ? classify(type, 0, true) : nominal(type);
+      kind = classify(type, 0, structural);
       cache.set(type, kind);
     }
     return kind;
