@@ -31,19 +31,17 @@ export function requiredModule(node: TSESTree.Node | null | undefined): string |
 
 const moduleCallCache = new WeakMap<TSESTree.Node, { module: string; name: string } | null>();
 
-/** Module names that count even when nothing in the file imports them (an injected or global `http`). */
+/**
+ * The modules whose calls some question asks about: the http modules' servers and requests, request libraries,
+ * `events` and `stream` (registrations), timers. A call through a name imported from any other module resolves to
+ * null; and one of these names counts as its module even when nothing in the file imports it (an injected `http`).
+ */
 const KNOWN_MODULES: ReadonlySet<string> = new Set([
-  ...HTTP_SERVER_MODULES, ...CONNECTION_SERVER_MODULES, ...REQUEST_LIBRARIES, 'events', 'stream', 'timers',
+  ...HTTP_SERVER_MODULES, ...CONNECTION_SERVER_MODULES, ...REQUEST_LIBRARIES, 'events', 'stream', 'stream/promises', 'timers',
 ]);
 
 /**
- * The modules whose calls some question asks about: the http modules' servers and requests, request libraries,
- * `events` and `stream` (registrations), timers. A call through a name imported from any other module resolves to null.
- */
-const ASKED_MODULES: ReadonlySet<string> = new Set([...KNOWN_MODULES, 'stream/promises']);
-
-/**
- * The module function a call runs (`https.get` -> { module: 'https', name: 'get' }), for the modules in ASKED_MODULES;
+ * The module function a call runs (`https.get` -> { module: 'https', name: 'get' }), for the modules in KNOWN_MODULES;
  * null for any other call.
  */
 export function resolveModuleCall(
@@ -66,7 +64,7 @@ export function resolveModuleCall(
       // Imported from a module no question asks about (`debug`, `./client`): no need to look up whether a local name
       // shadows the import.
       const hash = spec.indexOf('#');
-      if (!ASKED_MODULES.has(hash === -1 ? spec : spec.slice(0, hash))) return null;
+      if (!KNOWN_MODULES.has(hash === -1 ? spec : spec.slice(0, hash))) return null;
     }
   }
   let resolved = moduleCallCache.get(call);
