@@ -14,7 +14,8 @@ import { listCorpusFiles } from './corpus-files.mjs';
 import { competitor, competitorRecommended, competitorVersion, languageOptions, plugin, RULE_ID, SOURCE_FILES } from './lint-config.mjs';
 import { machineSummary } from './measure.mjs';
 import { PHASES, ruleCostBreakdownMarkdown } from './rule-cost-breakdown-markdown.mjs';
-import { INDEXED_NODE_TYPES, mayRegisterText } from '../dist/src/analysis/index.js';
+import { indexedNodeCollector } from '../dist/rules/utils/detector-rule.js';
+import { mayRegisterText } from '../dist/src/analysis/index.js';
 import { fileIndexOf } from '../dist/src/analysis/file-index.js';
 import { callGraphOf } from '../dist/src/analysis/call-graph.js';
 import { buildRepeatingContexts } from '../dist/src/analysis/repeating-contexts.js';
@@ -35,15 +36,13 @@ const probes = {
     'call-listener': { create: () => ({ CallExpression() {} }) },
     collectors: {
       create() {
-        const nodes = [];
-        const listeners = Object.fromEntries(INDEXED_NODE_TYPES.map((type) => [type, (node) => nodes.push(node)]));
+        const { listeners } = indexedNodeCollector();
         return { ...listeners, 'Program:exit'() {} };
       },
     },
     capture: {
       create(context) {
-        const nodes = [];
-        const listeners = Object.fromEntries(INDEXED_NODE_TYPES.map((type) => [type, (node) => nodes.push(node)]));
+        const { listeners, nodes } = indexedNodeCollector();
         return { ...listeners, 'Program:exit': (ast) => { captured = { ast, scopeManager: context.sourceCode.scopeManager, text: context.sourceCode.text, indexedNodes: nodes }; } };
       },
     },
