@@ -107,7 +107,8 @@ export class ExportResolver {
       // A class declaring the method has its name in the text: only those files are parsed to look.
       const named = new RegExp(`\\b${method.replace(/\$/g, '\\$')}\\b`);
       for (const path of this.sources.paths()) {
-        const input = named.test(this.sources.text(path)) && /\bclass\b/.test(this.sources.text(path)) ? this.sources.input(path) : null;
+        const text = this.sources.text(path);
+        const input = named.test(text) && /\bclass\b/.test(text) ? this.sources.input(path) : null;
         for (const statement of input?.ast.body ?? []) {
           const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration || statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ? statement.declaration : statement;
           if (declaration?.type !== AST_NODE_TYPES.ClassDeclaration || !declaration.id) continue;
