@@ -32,6 +32,21 @@ const router = dedent`
   const router = new Router();
 `;
 
+/**
+ * A relay whose forward() registers on a long-lived socket and gets the response typed as `responseType`: only that
+ * type makes forward() a request handler. It follows declarations that import Socket.
+ */
+const relay = (responseType: string): string =>
+  dedent`
+    export class Relay {
+      private readonly upstream = new Map<string, Socket>();
+      forward(path: string, res: RESPONSE): void {
+        const link = this.upstream.get(path)!;
+        link.on('data', (chunk: Buffer) => res?.write(chunk));
+      }
+    }
+  `.replace('RESPONSE', responseType);
+
 ruleTester.run('no-per-request-listener (typeChecked)', rule, {
   valid: [
     {
@@ -98,58 +113,37 @@ ruleTester.run('no-per-request-listener (typeChecked)', rule, {
       name: 'a generic interface built on ServerResponse (as Express declares its Response) makes the function a request handler',
       filename: file,
       options,
-      code: dedent`
+      code: `${dedent`
         import type { ServerResponse } from 'node:http';
         import type { Socket } from 'node:net';
         interface Reply<Body = unknown> extends ServerResponse {
           body?: Body;
         }
-        export class Relay {
-          private readonly upstream = new Map<string, Socket>();
-          forward(path: string, res: Reply<string>): void {
-            const link = this.upstream.get(path)!;
-            link.on('data', (chunk: Buffer) => res.write(chunk));
-          }
-        }
-      `,
+      `}\n${relay('Reply<string>')}`,
       errors: [{ messageId: 'perRequestListener', line: 10, column: 5 }],
     },
     {
       name: 'a class built on http.ServerResponse through a namespace import makes a parameter of its type a response',
       filename: file,
       options,
-      code: dedent`
+      code: `${dedent`
         import * as http from 'node:http';
         import type { Socket } from 'node:net';
         class TracedResponse extends http.ServerResponse {
           traceId = '';
         }
-        export class Relay {
-          private readonly upstream = new Map<string, Socket>();
-          forward(path: string, res: TracedResponse | null): void {
-            const link = this.upstream.get(path)!;
-            link.on('data', (chunk: Buffer) => res?.write(chunk));
-          }
-        }
-      `,
+      `}\n${relay('TracedResponse | null')}`,
       errors: [{ messageId: 'perRequestListener', line: 10, column: 5 }],
     },
     {
       name: 'a response passed through a generic alias (the alias stands for its argument) makes the function a request handler',
       filename: file,
       options,
-      code: dedent`
+      code: `${dedent`
         import type { ServerResponse } from 'node:http';
         import type { Socket } from 'node:net';
         type Maybe<T> = T | undefined;
-        export class Relay {
-          private readonly upstream = new Map<string, Socket>();
-          forward(path: string, res: Maybe<ServerResponse>): void {
-            const link = this.upstream.get(path)!;
-            link.on('data', (chunk: Buffer) => res?.write(chunk));
-          }
-        }
-      `,
+      `}\n${relay('Maybe<ServerResponse>')}`,
       errors: [{ messageId: 'perRequestListener', line: 8, column: 5 }],
     },
     {
