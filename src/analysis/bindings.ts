@@ -59,10 +59,20 @@ const KIND_OF_DEF: Readonly<Record<string, DefinitionKind>> = {
   CatchClause: 'catch',
 };
 
+/** Definitions by variable: what a binding's first definition says never changes, and the analyses ask often. */
+const definitions = new WeakMap<ScopeVariable, Definition | null>();
+
 export function definitionOf(index: FileIndex, identifier: TSESTree.Node): Definition | null {
   const variable = index.variableOf.get(identifier);
-  const def = variable?.defs[0];
-  if (!variable || !def) return null;
+  if (!variable) return null;
+  let definition = definitions.get(variable);
+  if (definition === undefined) definitions.set(variable, (definition = readDefinition(variable)));
+  return definition;
+}
+
+function readDefinition(variable: ScopeVariable): Definition | null {
+  const def = variable.defs[0];
+  if (!def) return null;
   const kind = KIND_OF_DEF[def.type] ?? 'other';
   let init: TSESTree.Node | null = null;
   let parameterIndex = -1;

@@ -310,9 +310,16 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
   // The nodes come in source order (a pre-order walk), so the functions still open around a node are a stack: the
   // nearest one is its enclosing function, without climbing parents for every node.
   const open: FunctionInfo[] = [];
+  // Where each open function ends, read once: a node's fields are slow to reach (ESTree nodes come in many shapes).
+  const openEnds: number[] = [];
   const callFunctions: (FunctionInfo | null)[] = [];
-  for (const node of nodes) {
-    while (open.length > 0 && open[open.length - 1]!.node.range[1] <= node.range[0]) open.pop();
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n]!;
+    const start = node.range[0];
+    while (open.length > 0 && openEnds[openEnds.length - 1]! <= start) {
+      open.pop();
+      openEnds.pop();
+    }
     const outerFn = open.length > 0 ? open[open.length - 1]! : null;
 
     if (isFunctionNode(node)) {
@@ -335,6 +342,7 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
       functionByNode.set(node, info);
       addByName(naming.name, info);
       open.push(info);
+      openEnds.push(node.range[1]);
     }
 
     switch (node.type) {
@@ -459,7 +467,8 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
     const constant = event.node ? constantString(index, event.node) : null;
     return constant === null ? event : { value: constant, text: constant };
   };
-  for (const [i, call] of calls.entries()) {
+  for (let i = 0; i < calls.length; i++) {
+    const call = calls[i]!;
     const fn = callFunctions[i] ?? null;
     const registration = matchRegistration(call, fn, resolveModuleFunction);
     if (registration) registrations.push({ ...registration, event: constantEvent(registration.event) });

@@ -147,7 +147,8 @@ export function buildRepeatingContexts(
     call.arguments.filter((arg) => arg.type !== AST_NODE_TYPES.SpreadElement && (isFunctionLike(arg) || graph.resolveFunctionRef(arg).length > 0));
 
   // Barriers by shape: constructors and configured setup functions.
-  for (const fn of index.functions) {
+  for (let i = 0; i < index.functions.length; i++) {
+    const fn = index.functions[i]!;
     if (fn.isConstructor) barriers.set(fn, 'a constructor');
     else if (fn.name !== null && options.setupFunctions.has(fn.name)) barriers.set(fn, `a setup function (${fn.name})`);
   }
@@ -173,7 +174,8 @@ export function buildRepeatingContexts(
   for (const call of index.news) seedFromServerFactory(call);
   const registrationByCall = new Map(index.registrations.map((registration) => [registration.call, registration]));
 
-  for (const call of index.calls) {
+  for (let i = 0; i < index.calls.length; i++) {
+    const call = index.calls[i]!;
     seedFromServerFactory(call);
     const name = calleeName(call);
     const object = calleeObject(call);
@@ -318,8 +320,10 @@ export function buildRepeatingContexts(
   }
 
   // NestJS handlers and middleware, and functions configured as per request.
-  for (const fn of index.functions) {
-    for (const decorator of fn.decorators) {
+  for (let i = 0; i < index.functions.length; i++) {
+    const fn = index.functions[i]!;
+    for (let d = 0; d < fn.decorators.length; d++) {
+      const decorator = fn.decorators[d]!;
       const expression = unwrap(decorator.expression);
       const decoratorName =
         expression.type === AST_NODE_TYPES.CallExpression ? calleeName(expression) : expression.type === AST_NODE_TYPES.Identifier ? expression.name : null;
@@ -351,7 +355,8 @@ export function buildRepeatingContexts(
   }
 
   // Functions that send a request run once per request, and so does the promise wrapper around the send.
-  for (const call of index.calls) {
+  for (let i = 0; i < index.calls.length; i++) {
+    const call = index.calls[i]!;
     const sent = issuesRequest(index, call);
     if (sent === null) continue;
     let fn = index.enclosingFunction(call);
@@ -385,13 +390,16 @@ export function buildRepeatingContexts(
   for (let head = 0; head < queue.length; head++) {
     const fn = queue[head]!;
     const reason = reasons.get(fn)!;
-    for (const child of graph.childrenOf(fn)) {
+    for (let i = 0, list = graph.childrenOf(fn); i < list.length; i++) {
+      const child = list[i]!;
       if (barriers.has(child) || reasons.has(child)) continue;
       reasons.set(child, { kind: 'inherited', what: reason.what, node: reason.node, via: reason });
       queue.push(child);
     }
-    for (const call of fn.calls) {
-      for (const callee of graph.calleesOf(call)) {
+    for (let j = 0; j < fn.calls.length; j++) {
+      const call = fn.calls[j]!;
+      for (let k = 0, targets = graph.calleesOf(call); k < targets.length; k++) {
+        const callee = targets[k]!;
         if (barriers.has(callee) || reasons.has(callee) || callee === fn) continue;
         if (isCallGuarded(call, fn)) continue;
         reasons.set(callee, { kind: 'called-from', what: fn.displayName, node: call, via: reason });
@@ -402,7 +410,8 @@ export function buildRepeatingContexts(
 
   /** `if (!seen.has(res.socket)) track(res.socket)`: the guard at the call site keeps the callee from repeating per emitter. */
   function isCallGuarded(call: TSESTree.CallExpression, caller: FunctionInfo): boolean {
-    for (const arg of call.arguments) {
+    for (let i = 0; i < call.arguments.length; i++) {
+      const arg = call.arguments[i]!;
       const key = bindingKey(index, arg);
       if (key !== null && findRegistryGuard(index, call, key, caller.node)) return true;
     }
