@@ -36,7 +36,8 @@ export function callGraphOf(index: FileIndex): CallGraph {
 
 function buildCallGraph(index: FileIndex): CallGraph {
   const children = new Map<FunctionInfo | null, FunctionInfo[]>();
-  for (const fn of index.functions) {
+  for (let i = 0; i < index.functions.length; i++) {
+    const fn = index.functions[i]!;
     const list = children.get(fn.parent);
     if (list) list.push(fn);
     else children.set(fn.parent, [fn]);
@@ -50,7 +51,8 @@ function buildCallGraph(index: FileIndex): CallGraph {
     if (list) list.push(fn);
     else map.set(key, [fn]);
   };
-  for (const fn of index.functions) {
+  for (let i = 0; i < index.functions.length; i++) {
+    const fn = index.functions[i]!;
     if (fn.name === null) continue;
     const owner = fn.classNode ?? (fn.node.parent.type === AST_NODE_TYPES.Property ? fn.node.parent.parent : null);
     if (!owner) continue;
@@ -178,7 +180,6 @@ function buildCallGraph(index: FileIndex): CallGraph {
 
   const propertyFunctions = (literal: TSESTree.ObjectExpression, name: string): FunctionInfo[] => ownedBy(literal, name);
 
-  const callSites = new Map<FunctionInfo, TSESTree.CallExpression[]>();
   const calleeCache = new Map<TSESTree.Node, FunctionInfo[]>();
   const calleesOf = (call: TSESTree.CallExpression | TSESTree.NewExpression): FunctionInfo[] => {
     let cached = calleeCache.get(call);
@@ -193,18 +194,29 @@ function buildCallGraph(index: FileIndex): CallGraph {
     }
     return cached;
   };
-  for (const call of index.calls) {
-    for (const callee of calleesOf(call)) {
-      const list = callSites.get(callee);
-      if (list) list.push(call);
-      else callSites.set(callee, [call]);
+  // Built on first use: only the analysis of a registration that repeats asks who calls a function, and in most files
+  // none does. The rest of the analysis resolves only the calls it follows.
+  let callSites: Map<FunctionInfo, TSESTree.CallExpression[]> | null = null;
+  const callSitesOf = (fn: FunctionInfo): TSESTree.CallExpression[] => {
+    if (callSites === null) {
+      callSites = new Map();
+      for (let i = 0; i < index.calls.length; i++) {
+        const call = index.calls[i]!;
+        for (let j = 0, found = calleesOf(call); j < found.length; j++) {
+          const callee = found[j]!;
+          const list = callSites.get(callee);
+          if (list) list.push(call);
+          else callSites.set(callee, [call]);
+        }
+      }
     }
-  }
+    return callSites.get(fn) ?? [];
+  };
 
   return {
     resolveFunctionRef: (node) => resolve(node, 0),
     calleesOf,
-    callSitesOf: (fn) => callSites.get(fn) ?? [],
+    callSitesOf,
     childrenOf: (fn) => children.get(fn) ?? [],
     methodsOf,
     classOfValue,

@@ -86,7 +86,8 @@ function findCycles(
       for (const target of graph.resolveFunctionRef(registration.handler)) deferredChildren.add(target);
     }
   }
-  for (const call of index.calls) {
+  for (let i = 0; i < index.calls.length; i++) {
+    const call = index.calls[i]!;
     if (timerOf(index, call) !== null) {
       const target = call.arguments[0];
       if (target && target.type !== AST_NODE_TYPES.SpreadElement) for (const fn of graph.resolveFunctionRef(target)) deferredChildren.add(fn);
@@ -94,10 +95,26 @@ function findCycles(
   }
   // A cycle needs a deferred edge inside it; without any deferred edge there is none to find.
   if (deferredChildren.size === 0) return found;
-  for (const fn of index.functions) {
+  // Such a cycle runs through a deferred target, so it lies among the functions reachable from one: only their
+  // edges are built (resolving the calls of every function of the file is most of what this would cost).
+  const reachable = new Uint8Array(index.functions.length);
+  const pending: FunctionInfo[] = [];
+  const reach = (fn: FunctionInfo): void => {
+    if (reachable[fn.id] === 1) return;
+    reachable[fn.id] = 1;
+    pending.push(fn);
+  };
+  for (const fn of deferredChildren) reach(fn);
+  for (let head = 0; head < pending.length; head++) {
+    const fn = pending[head]!;
+    for (const child of graph.childrenOf(fn)) reach(child);
+    for (const call of fn.calls) for (const callee of graph.calleesOf(call)) reach(callee);
+  }
+  for (const fn of pending) {
     const out: Edge[] = [];
     for (const child of graph.childrenOf(fn)) out.push({ to: child, via: null, deferred: deferredChildren.has(child) });
-    for (const call of fn.calls) {
+    for (let j = 0; j < fn.calls.length; j++) {
+      const call = fn.calls[j]!;
       for (const callee of graph.calleesOf(call)) out.push({ to: callee, via: call, deferred: false });
       // `setTimeout(this.connect.bind(this), ms)`, `socket.on('close', this.onClose)`: the function runs later.
       if (!registrationByCall.has(call) && timerOf(index, call) === null) continue;
@@ -119,7 +136,7 @@ function findCycles(
   const components: FunctionInfo[][] = [];
   let counter = 0;
   for (const start of index.functions) {
-    if (order[start.id] !== -1) continue;
+    if (order[start.id] !== -1 || reachable[start.id] === 0) continue;
     const work: { fn: FunctionInfo; edge: number }[] = [{ fn: start, edge: 0 }];
     order[start.id] = counter;
     low[start.id] = counter++;
@@ -155,7 +172,7 @@ function findCycles(
           component.push(member);
         } while (member !== top.fn);
         // A single function without an edge to itself is no cycle: most components, skipped here.
-        if (component.length > 1 || (edges[top.fn.id] ?? []).some((edge) => edge.to === top.fn)) components.push(component);
+        if (component.length > 1 || (edges[top.fn.id] ?? []).some((edge) => edge.to === top.fn)) components.push(component.sort(bySource));
       }
     }
   }
@@ -172,5 +189,11 @@ function findCycles(
       }
     }
   }
-  return found;
+  // In source order, not in the order the search met them: the first way into a function is the one its messages cite.
+  return found.sort((a, b) => a.fn.id - b.fn.id || a.via.range[0] - b.via.range[0]);
+}
+
+/** Functions by where they start: `FunctionInfo.id` is the position in `index.functions`, which is source order. */
+function bySource(a: FunctionInfo, b: FunctionInfo): number {
+  return a.id - b.id;
 }
