@@ -198,16 +198,19 @@ export function line(node: TSESTree.Node): number {
   return node.loc.start.line;
 }
 
-/** The child nodes of a node, in source order. */
-export function childNodes(node: TSESTree.Node): TSESTree.Node[] {
-  const out: TSESTree.Node[] = [];
-  for (const key of visitorKeys[node.type] ?? []) {
-    const child = (node as unknown as Record<string, unknown>)[key];
+/** Appends the child nodes of a node to `out`, in source order (without an array per node: the walks are hot). */
+export function pushChildNodes(out: TSESTree.Node[], node: TSESTree.Node): void {
+  const keys = visitorKeys[node.type];
+  if (!keys) return;
+  for (let k = 0; k < keys.length; k++) {
+    const child = (node as unknown as Record<string, unknown>)[keys[k]!];
     if (Array.isArray(child)) {
-      for (const item of child) if (isNode(item)) out.push(item);
+      for (let i = 0; i < child.length; i++) {
+        const item: unknown = child[i];
+        if (isNode(item)) out.push(item);
+      }
     } else if (isNode(child)) out.push(child);
   }
-  return out;
 }
 
 /**
@@ -220,7 +223,7 @@ export function findInRun(root: TSESTree.Node, test: (node: TSESTree.Node) => bo
     const node = stack.pop()!;
     if (isFunctionNode(node)) continue;
     if (test(node)) return node;
-    stack.push(...childNodes(node));
+    pushChildNodes(stack, node);
   }
   return undefined;
 }

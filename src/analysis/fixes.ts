@@ -1,7 +1,7 @@
 // Question 4: what would fix it? Text edits for editor suggestions: guard the registration with a
 // module-level WeakSet (once per emitter), or remove the same listener when the request's response closes.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, isInside, isReference, memberPath, rootOf, unwrap } from './ast.js';
+import { isInside, isReference, memberPath, pushChildNodes, rootOf, unwrap } from './ast.js';
 import { bindingKey } from './bindings.js';
 import type { FileIndex } from './file-index.js';
 import { requiredModule } from './modules.js';
@@ -86,7 +86,7 @@ function capturesRunState(index: FileIndex, handler: TSESTree.Node, frame: Frame
       const declared = variable?.identifiers[0];
       if (variable && declared && variable !== receiverVariable && isInside(declared, frame.node) && !isInside(declared, handler)) return true;
     }
-    stack.push(...childNodes(node));
+    pushChildNodes(stack, node);
   }
   return false;
 }

@@ -1,7 +1,7 @@
 // Registry guards: code that skips a registration when the emitter has been seen before (a WeakMap/Set
 // lookup keyed by it, a marker property, `socket.connecting`, a listener count, a scan comparing it).
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, childNodes, filterInRun, findInRun, memberName } from './ast.js';
+import { calleeName, filterInRun, findInRun, memberName, pushChildNodes } from './ast.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import type { FileIndex } from './file-index.js';
 
@@ -57,7 +57,7 @@ export function mentionsIdentity(index: FileIndex, test: TSESTree.Node, key: str
       default:
         break;
     }
-    stack.push(...childNodes(node));
+    pushChildNodes(stack, node);
   }
   return false;
 }
@@ -106,7 +106,7 @@ function setsOwnFlag(index: FileIndex, test: TSESTree.Node, consequent: TSESTree
       if (flag && owner && (key === owner || key.startsWith(`${owner}.`) || key.startsWith(`${owner}[`))) flags.add(flag);
       continue;
     }
-    stack.push(...childNodes(node));
+    pushChildNodes(stack, node);
   }
   if (flags.size === 0) return false;
   const setsFlag = (node: TSESTree.Node): boolean => {

@@ -2,7 +2,7 @@
 // `events.setMaxListeners(n, ...targets)` and `EventEmitter.defaultMaxListeners = n`. MaxListenersExceededWarning
 // is how a listener leak shows itself; these hide it.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, childNodes, describeNode, memberName, unwrap } from './ast.js';
+import { calleeName, describeNode, memberName, pushChildNodes, unwrap } from './ast.js';
 import { definitionOf } from './bindings.js';
 import { fileIndexOf, collectIndexedNodes, INDEXED_NODE_TYPES, type AnalysisInput, type FileIndex } from './file-index.js';
 import { moduleValueOf } from './modules.js';
@@ -167,7 +167,7 @@ function collectUpdates(ast: TSESTree.Program): TSESTree.UpdateExpression[] {
   while (stack.length > 0) {
     const node = stack.pop()!;
     if (node.type === AST_NODE_TYPES.UpdateExpression) found.push(node);
-    stack.push(...childNodes(node));
+    pushChildNodes(stack, node);
   }
   return found;
 }

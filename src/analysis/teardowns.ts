@@ -2,7 +2,7 @@
 // emitter that outlives the connection, how to make it removable and where its teardown removes it. The codemod builds
 // code from these plans; the decisions (which handler shape, which teardown, what to leave alone) are made here.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, isFunctionNode, isInside, isReference, keyName, line, memberName, memberPath, rootOf, runsAtOnce, unwrap, type FunctionNode } from './ast.js';
+import { isFunctionNode, isInside, isReference, keyName, line, memberName, memberPath, pushChildNodes, rootOf, runsAtOnce, unwrap, type FunctionNode } from './ast.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import type { AnalysisInput, ClassNode, FileIndex } from './file-index.js';
 import { analyzeFile, type DetectorOptions, type Finding } from './index.js';
@@ -254,7 +254,7 @@ function perCallReads(index: FileIndex, handler: TSESTree.Node, method: Function
     const stack: TSESTree.Node[] = [root];
     while (stack.length > 0) {
       const node = stack.pop()!;
-      stack.push(...childNodes(node));
+      pushChildNodes(stack, node);
       if (node.type !== AST_NODE_TYPES.Identifier || !isReference(node)) continue;
       const definition = definitionOf(index, node);
       if (!definition || !isInside(definition.name, method) || isInside(definition.name, root)) continue;
@@ -351,7 +351,7 @@ function isFieldSetup(statement: TSESTree.Node): boolean {
   while (stack.length > 0 && !calls) {
     const node = stack.pop()!;
     if (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.ThisExpression) calls = true;
-    else if (!isFunctionNode(node)) stack.push(...childNodes(node));
+    else if (!isFunctionNode(node)) pushChildNodes(stack, node);
   }
   return !calls;
 }

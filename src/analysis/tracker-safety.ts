@@ -2,7 +2,7 @@
 // handlers would keep from the first call (PerCallValues), and uses of the emitter beyond listening to it
 // (a write, a hand-over) that running the body once per emitter would skip. Asked by planTrackers.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, isFunctionNode, isInside, isReference, keyName, unwrap, type FunctionNode } from './ast.js';
+import { isFunctionNode, isInside, isReference, keyName, pushChildNodes, unwrap, type FunctionNode } from './ast.js';
 import type { FileIndex, ScopeVariable } from './file-index.js';
 import { REGISTRATION_METHODS, REMOVAL_METHODS } from './vocabulary.js';
 
@@ -73,7 +73,7 @@ export function resultParts(index: FileIndex, returns: readonly TSESTree.ReturnS
         const variable = index.variableOf.get(node);
         if (variable && isOwnConstant(variable, fn)) parts.add(variable);
       }
-      stack.push(...childNodes(node));
+      pushChildNodes(stack, node);
     }
   }
   return parts;
@@ -106,7 +106,7 @@ export class PerCallValues {
         const variable = this.index.variableOf.get(current);
         if (variable && this.isOwn(variable, node) && this.isPerCall(variable)) read.add(variable);
       }
-      stack.push(...childNodes(current));
+      pushChildNodes(stack, current);
     }
     // In the order they are declared, for a stable report.
     return [...read].sort((a, b) => (a.identifiers[0]?.range[0] ?? 0) - (b.identifiers[0]?.range[0] ?? 0)).map((variable) => variable.name);
@@ -165,7 +165,7 @@ export class PerCallValues {
         default:
           break;
       }
-      if (!isFunctionNode(current)) stack.push(...childNodes(current));
+      if (!isFunctionNode(current)) pushChildNodes(stack, current);
     }
     return true;
   }
@@ -180,7 +180,7 @@ export class PerCallValues {
         if (variable && this.isOwn(variable, null)) return false;
       }
       if (current.type === AST_NODE_TYPES.ThisExpression) return false;
-      stack.push(...childNodes(current));
+      pushChildNodes(stack, current);
     }
     return true;
   }

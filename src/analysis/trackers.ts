@@ -2,7 +2,7 @@
 // and registers listeners on it, run per request) and whether "attach its listeners once per emitter" is all a
 // registry rewrite would change. The codemod builds code from these plans; it decides nothing about safety.
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { childNodes, describeNode, filterInRun, isFunctionNode, isInside, keyName, line, memberPath, rootOf, unwrap, type FunctionNode } from './ast.js';
+import { describeNode, filterInRun, isFunctionNode, isInside, keyName, line, memberPath, pushChildNodes, rootOf, unwrap, type FunctionNode } from './ast.js';
 import type { CallGraph } from './call-graph.js';
 import { bindingKey, definitionOf } from './bindings.js';
 import type { FileIndex, FunctionInfo, ScopeVariable } from './file-index.js';
@@ -402,7 +402,7 @@ function namesIn(node: TSESTree.Node): Set<string> {
   while (stack.length > 0) {
     const current = stack.pop()!;
     if (current.type === AST_NODE_TYPES.Identifier) names.add(current.name);
-    stack.push(...childNodes(current));
+    pushChildNodes(stack, current);
   }
   return names;
 }
