@@ -44,10 +44,6 @@ export function timerOf(index: FileIndex, call: TSESTree.CallExpression): TimerN
   return timer;
 }
 
-export function isTimerGlobal(index: FileIndex, call: TSESTree.CallExpression, name: TimerName): boolean {
-  return timerOf(index, call) === name;
-}
-
 /** Does this call send one HTTP request (so its enclosing function runs once per request)? Names the call if so. */
 export function issuesRequest(index: FileIndex, call: TSESTree.CallExpression): string | null {
   const callee = unwrap(call.callee);

@@ -6,7 +6,7 @@ import { calleeName, calleeObject, describeNode, isFunctionLike, isInside, isLoo
 import { bindingKey, definitionOf } from './bindings.js';
 import { findReenteredPaths } from './reentered-paths.js';
 import type { CallGraph } from './call-graph.js';
-import { isDeferringCall, isTimerGlobal, issuesRequest } from './call-kinds.js';
+import { isDeferringCall, issuesRequest, timerOf } from './call-kinds.js';
 import type { FileIndex, FunctionInfo } from './file-index.js';
 import { resolveModuleCall } from './modules.js';
 import { findRegistryGuard } from './guards.js';
@@ -189,10 +189,11 @@ export function buildRepeatingContexts(
     }
 
     // Timers.
-    if (isTimerGlobal(index, call, 'setInterval')) {
+    const timer = timerOf(index, call);
+    if (timer === 'setInterval') {
       seed(call.arguments[0], { kind: 'interval', what: 'a setInterval callback', node: call });
     }
-    if (isTimerGlobal(index, call, 'setTimeout') || isTimerGlobal(index, call, 'setImmediate')) {
+    if (timer === 'setTimeout' || timer === 'setImmediate') {
       const target = call.arguments[0];
       if (target && target.type !== AST_NODE_TYPES.SpreadElement && !isFunctionLike(target)) {
         for (const fn of graph.resolveFunctionRef(target)) {
