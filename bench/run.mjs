@@ -73,11 +73,18 @@ function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime, c
   out.push('## Speed', '');
   if (perf) {
     out.push(perfMarkdown(perf), '');
-    const overhead = perf.ratios.oursOverParse;
-    const versus = perf.ratios.oursOverCompetitor;
-    out.push(`Targets (issue 2): the rule adds under 10% to parse-only time (b/a < 1.10): **${overhead < 1.1 ? 'met' : 'not met'}** (${overhead.toFixed(3)}); `
-      + `it costs no more than eslint-plugin-listeners' recommended config (b/c <= 1.00): **${versus <= 1 ? 'met' : 'not met'}** (${versus.toFixed(3)}). `
-      + 'Both are medians over rounds on a shared 2-core machine; differences of a few percent are within the noise the per-round column shows.', '');
+    // A target is met only when both measures meet it: on a shared 2-core machine either one alone can land on the
+    // wrong side of it by noise (the per-round column shows how far a round strays).
+    const judge = (key, meets) => {
+      const median = perf.ratios[key];
+      const minimums = perf.fileMinimumRatios?.[key];
+      const met = meets(median) && (minimums === undefined || meets(minimums));
+      return `**${met ? 'met' : 'not met'}** (medians ${median.toFixed(3)}${minimums === undefined ? '' : `, per-file minimums ${minimums.toFixed(3)}`})`;
+    };
+    out.push(`Targets (issue 2): the rule adds under 10% to parse-only time (b/a < 1.10): ${judge('oursOverParse', (r) => r < 1.1)}; `
+      + `it costs no more than eslint-plugin-listeners' recommended config (b/c <= 1.00): ${judge('oursOverCompetitor', (r) => r <= 1)}. `
+      + 'A target counts as met only when both the median of rounds and the sum of per-file minimums meet it: on a shared 2-core '
+      + 'machine either one alone can land on the wrong side by noise, as the per-round column shows.', '');
     out.push('eslint-plugin-listeners is configured with its own flat preset, `configs[\'flat/recommended\']` (an array of one',
       'object, `{ plugins: { listeners }, rules }` with its three rules at `error`), spread after the same language options as',
       'the other configurations; its legacy `configs.recommended` (`plugins: [\'listeners\']`) is not valid flat config.',
