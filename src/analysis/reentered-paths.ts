@@ -96,7 +96,7 @@ function findCycles(
   // A cycle needs a deferred edge inside it; without any deferred edge there is none to find.
   if (deferredChildren.size === 0) return found;
   // Such a cycle runs through a deferred target, so it lies among the functions reachable from one: only their
-  // edges are built (resolving the calls of every function of the file is most of what this would cost).
+  // edges are built, as they are reached (resolving the calls of every function of the file would cost most of this).
   const reachable = new Uint8Array(index.functions.length);
   const pending: FunctionInfo[] = [];
   const reach = (fn: FunctionInfo): void => {
@@ -107,10 +107,6 @@ function findCycles(
   for (const fn of deferredChildren) reach(fn);
   for (let head = 0; head < pending.length; head++) {
     const fn = pending[head]!;
-    for (const child of graph.childrenOf(fn)) reach(child);
-    for (const call of fn.calls) for (const callee of graph.calleesOf(call)) reach(callee);
-  }
-  for (const fn of pending) {
     const out: Edge[] = [];
     for (const child of graph.childrenOf(fn)) out.push({ to: child, via: null, deferred: deferredChildren.has(child) });
     for (let j = 0; j < fn.calls.length; j++) {
@@ -126,6 +122,7 @@ function findCycles(
       }
     }
     edges[fn.id] = out;
+    for (const edge of out) reach(edge.to);
   }
   // Tarjan's strongly connected components, iteratively.
   const count = index.functions.length;
