@@ -310,16 +310,11 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
   // The nodes come in source order (a pre-order walk), so the functions still open around a node are a stack: the
   // nearest one is its enclosing function, without climbing parents for every node.
   const open: FunctionInfo[] = [];
-  // Where each open function ends, read once: a node's fields are slow to reach (ESTree nodes come in many shapes).
-  const openEnds: number[] = [];
   const callFunctions: (FunctionInfo | null)[] = [];
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n]!;
     const start = node.range[0];
-    while (open.length > 0 && openEnds[openEnds.length - 1]! <= start) {
-      open.pop();
-      openEnds.pop();
-    }
+    while (open.length > 0 && open[open.length - 1]!.node.range[1] <= start) open.pop();
     const outerFn = open.length > 0 ? open[open.length - 1]! : null;
 
     if (isFunctionNode(node)) {
@@ -342,7 +337,6 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
       functionByNode.set(node, info);
       addByName(naming.name, info);
       open.push(info);
-      openEnds.push(node.range[1]);
     }
 
     switch (node.type) {
