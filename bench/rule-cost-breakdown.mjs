@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Linter } from 'eslint';
 import { listCorpusFiles } from './corpus-files.mjs';
-import { competitor, competitorRecommended, competitorVersion, languageOptions, plugin, RULE_ID, SOURCE_FILES } from './lint-config.mjs';
+import { benchConfigs, competitorVersion } from './lint-config.mjs';
 import { machineSummary } from './measure.mjs';
 import { PHASES, ruleCostBreakdownMarkdown } from './rule-cost-breakdown-markdown.mjs';
 import { indexedNodeCollector } from '../dist/rules/utils/detector-rule.js';
@@ -48,26 +48,19 @@ const probes = {
     },
   },
 };
-const competitorRules = Object.assign({}, ...competitorRecommended.map((config) => config.rules ?? {}));
-const unignore = { ignores: ['!**/node_modules/'] };
 const configsBySourceType = new Map();
+/** perf.mjs's configurations (parse only, ours, eslint-plugin-listeners), and the probes on the same language options. */
 function configsFor(sourceType) {
   if (!configsBySourceType.has(sourceType)) {
-    const base = { files: SOURCE_FILES, languageOptions: languageOptions(sourceType) };
-    const probe = (rule) => [{ ...base, plugins: { probe: probes }, rules: { [`probe/${rule}`]: 'error' } }, unignore];
-    configsBySourceType.set(sourceType, {
-      parse: [base, unignore],
-      'call-listener': probe('call-listener'),
-      collectors: probe('collectors'),
-      ours: [{ ...base, plugins: { 'listener-leak': plugin }, rules: { [RULE_ID]: 'error' } }, unignore],
-      theirs: [{ ...base, plugins: { listeners: competitor }, rules: competitorRules }, unignore],
-      capture: probe('capture'),
-    });
+    const configs = benchConfigs(sourceType);
+    const [base, ...rest] = configs.parse;
+    const probe = (rule) => [{ ...base, plugins: { probe: probes }, rules: { [`probe/${rule}`]: 'error' } }, ...rest];
+    configsBySourceType.set(sourceType, { ...configs, 'call-listener': probe('call-listener'), collectors: probe('collectors'), capture: probe('capture') });
   }
   return configsBySourceType.get(sourceType);
 }
-const FILTERED_KEYS = ['parse', 'call-listener', 'collectors', 'ours', 'theirs'];
-const OTHER_KEYS = ['parse', 'ours', 'theirs'];
+const FILTERED_KEYS = ['parse', 'call-listener', 'collectors', 'ours', 'competitor'];
+const OTHER_KEYS = ['parse', 'ours', 'competitor'];
 
 const files = listCorpusFiles().map((file) => ({ ...file, text: readFileSync(file.path, 'utf8') }));
 for (const file of files) file.filtered = mayRegisterText(file.text);
