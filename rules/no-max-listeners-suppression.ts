@@ -1,16 +1,15 @@
 // Reports raising the listener limit (`setMaxListeners(0 | Infinity | large)`, `events.setMaxListeners`,
 // `EventEmitter.defaultMaxListeners = n`), which hides MaxListenersExceededWarning instead of fixing the
 // registration behind it. The logic lives in src/analysis/max-listeners.ts.
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
 import {
   DEFAULT_THRESHOLD,
   findMaxListenersSuppressions,
-  MAX_LISTENERS_NODE_TYPES,
   mayRaiseMaxListenersText,
   type MaxListenersFindingKind,
 } from '../src/analysis/max-listeners.js';
 import { createRule } from './utils/create-rule.js';
-import { analysisInputOf, reportFindings } from './utils/detector-rule.js';
+import { analysisInputOf, indexedNodeCollector, reportFindings } from './utils/detector-rule.js';
 
 type Options = [
   {
@@ -53,17 +52,13 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     if (!mayRaiseMaxListenersText(context.sourceCode.text)) return {};
-    const indexedNodes: TSESTree.Node[] = [];
+    const { listeners, nodes: indexedNodes } = indexedNodeCollector();
     const updateExpressions: TSESTree.UpdateExpression[] = [];
-    const listeners: TSESLint.RuleListener = {};
-    for (const type of MAX_LISTENERS_NODE_TYPES) {
-      listeners[type] = (node: TSESTree.Node): void => {
-        if (node.type === AST_NODE_TYPES.UpdateExpression) updateExpressions.push(node);
-        else indexedNodes.push(node);
-      };
-    }
     return {
       ...listeners,
+      UpdateExpression(node) {
+        updateExpressions.push(node);
+      },
       'Program:exit'(program) {
         reportFindings(context, findMaxListenersSuppressions({ ...analysisInputOf(context, program, indexedNodes), updateExpressions }, options));
       },

@@ -1,18 +1,27 @@
 // What the rules built on the detector share: the nodes of ESLint's own traversal that the file index reads (so
 // the index is not built from a second walk), and reporting a finding with its suggestions as editor quick fixes.
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { INDEXED_NODE_TYPES, type AnalysisInput, type TextEdit } from '../../src/analysis/index.js';
+import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { INDEXED_NODE_TYPES, IndexedNodeList, type AnalysisInput, type IndexedNodes, type TextEdit } from '../../src/analysis/index.js';
 
-/** Listeners that gather the INDEXED_NODE_TYPES nodes in traversal (source) order, and the list they fill. */
-export function indexedNodeCollector(): { listeners: TSESLint.RuleListener; nodes: TSESTree.Node[] } {
-  const nodes: TSESTree.Node[] = [];
-  const collect = (node: TSESTree.Node): void => {
-    nodes.push(node);
+/**
+ * Listeners that gather the INDEXED_NODE_TYPES nodes in traversal (source) order, with the function around each
+ * (ESLint's exit from a function closes it), and the list they fill.
+ */
+export function indexedNodeCollector(): { listeners: TSESLint.RuleListener; nodes: IndexedNodes } {
+  const list = new IndexedNodeList();
+  const enter = (node: TSESTree.Node): void => {
+    list.enter(node);
+  };
+  const exitFunction = (): void => {
+    list.exitFunction();
   };
   const listeners: TSESLint.RuleListener = {};
-  for (const type of INDEXED_NODE_TYPES) listeners[type] = collect;
-  return { listeners, nodes };
+  for (const type of INDEXED_NODE_TYPES) listeners[type] = enter;
+  for (const type of FUNCTION_NODE_TYPES) listeners[`${type}:exit`] = exitFunction;
+  return { listeners, nodes: list };
 }
+
+const FUNCTION_NODE_TYPES = [AST_NODE_TYPES.FunctionDeclaration, AST_NODE_TYPES.FunctionExpression, AST_NODE_TYPES.ArrowFunctionExpression] as const;
 
 interface SuggestedFix<MessageIds extends string> {
   readonly messageId: MessageIds;
@@ -35,7 +44,7 @@ export function suggestionsOf<MessageIds extends string>(
 export function analysisInputOf(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   program: TSESTree.Program,
-  indexedNodes: readonly TSESTree.Node[],
+  indexedNodes: IndexedNodes,
 ): AnalysisInput {
   const { sourceCode } = context;
   return { ast: program, scopeManager: sourceCode.scopeManager!, text: sourceCode.text, indexedNodes };

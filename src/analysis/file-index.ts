@@ -14,7 +14,7 @@ import {
 import { definitionOf } from './bindings.js';
 import { moduleSpecifier, requiredModule, resolveModuleCall } from './modules.js';
 import type { TypeOracle } from './types.js';
-import { matchRegistration, matchRemoval, matchRemoveAll, type EventName, type Registration, type Removal, type RemoveAll } from './registrations.js';
+import { matchRegistration, matchRemoval, matchRemoveAll, mayMatchListenerCall, type EventName, type Registration, type Removal, type RemoveAll } from './registrations.js';
 
 /** The parts of a scope manager (eslint-scope or @typescript-eslint/scope-manager) the analysis reads. */
 export interface ScopeVariable {
@@ -60,7 +60,7 @@ export interface AnalysisInput {
    * The nodes of INDEXED_NODE_TYPES in source order, when the caller has walked the AST already (an ESLint
    * rule gets them from ESLint's own traversal); without them the index walks the AST itself.
    */
-  indexedNodes?: readonly TSESTree.Node[];
+  indexedNodes?: IndexedNodes;
   /** What TypeScript knows about receivers (the type-checked config); the analysis runs the same without it. */
   types?: TypeOracle;
 }
@@ -91,17 +91,55 @@ const CODE_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntrie
 );
 
 /**
+ * The nodes of INDEXED_NODE_TYPES in source order, and for each the position in `nodes` of the innermost function
+ * node around it (-1 at module level). Whoever walks the tree knows which functions are open; the index would
+ * otherwise have to compare every node's range with theirs, and the range arrays are cold by the time it runs.
+ */
+export interface IndexedNodes {
+  readonly nodes: readonly TSESTree.Node[];
+  readonly outer: readonly number[];
+}
+
+/** Gathers IndexedNodes from a walk that enters each indexed node, and leaves each function, in source order. */
+export class IndexedNodeList implements IndexedNodes {
+  readonly nodes: TSESTree.Node[] = [];
+  readonly outer: number[] = [];
+  /** The position of the innermost open function, -1 outside every function. */
+  private open = -1;
+
+  enter(node: TSESTree.Node): void {
+    this.outer.push(this.open);
+    if (isFunctionNode(node)) this.open = this.nodes.length;
+    this.nodes.push(node);
+  }
+
+  /** Called as the walk leaves a function node: the one around it is open again. */
+  exitFunction(): void {
+    this.open = this.outer[this.open] ?? -1;
+  }
+}
+
+/**
  * Walks the AST (iteratively: generated code nests deep) and returns the indexed nodes in source order, skipping
  * types. A bare parser (the codemod's) leaves `parent` unset; the walk then sets it on every node, as ESLint would.
  */
-export function collectIndexedNodes(ast: TSESTree.Program): TSESTree.Node[] {
-  const out: TSESTree.Node[] = [];
+export function collectIndexedNodes(ast: TSESTree.Program): IndexedNodes {
+  const list = new IndexedNodeList();
   const setParents = !ast.body.every((statement) => (statement.parent as TSESTree.Node | undefined) === ast);
   const walkKeys = setParents ? visitorKeys : CODE_KEYS;
-  const stack: TSESTree.Node[] = [ast];
+  // A function is left once everything pushed after it is walked: a null on the stack below its children marks that.
+  const stack: (TSESTree.Node | null)[] = [ast];
   while (stack.length > 0) {
-    const node = stack.pop()!;
-    if (INDEXED.has(node.type)) out.push(node);
+    const node = stack.pop();
+    if (node === null) {
+      list.exitFunction();
+      continue;
+    }
+    if (node === undefined) break;
+    if (INDEXED.has(node.type)) {
+      list.enter(node);
+      if (isFunctionNode(node)) stack.push(null);
+    }
     const keys = walkKeys[node.type] ?? NO_KEYS;
     for (let k = keys.length - 1; k >= 0; k--) {
       const child = (node as unknown as Record<string, unknown>)[keys[k]!];
@@ -119,7 +157,7 @@ export function collectIndexedNodes(ast: TSESTree.Program): TSESTree.Node[] {
       }
     }
   }
-  return out;
+  return list;
 }
 
 const NO_KEYS: readonly string[] = [];
@@ -219,7 +257,7 @@ interface TreeIndexes {
    * By type oracle, held weakly: a tree the parse cache keeps (an editor's files that did not change) must not keep
    * alive, through an oracle, the program and type checker of the lint that made it.
    */
-  readonly typed: WeakMap<TypeOracle, FileIndex>;
+  typed: WeakMap<TypeOracle, FileIndex> | null;
 }
 const indexes = new WeakMap<TSESTree.Program, TreeIndexes>();
 
@@ -234,10 +272,12 @@ export function fileIndexOf(input: AnalysisInput): FileIndex {
   if (tree?.plain.input.scopeManager !== input.scopeManager || tree.plain.input.text !== input.text) {
     const withoutTypes: AnalysisInput = { ...input };
     delete withoutTypes.types;
-    tree = { plain: buildFileIndex(withoutTypes), typed: new WeakMap<TypeOracle, FileIndex>() };
+    // Made when a typed input first asks: most lints have no types.
+    tree = { plain: buildFileIndex(withoutTypes), typed: null };
     indexes.set(input.ast, tree);
   }
   if (!input.types) return tree.plain;
+  tree.typed ??= new WeakMap<TypeOracle, FileIndex>();
   let index = tree.typed.get(input.types);
   if (!index) tree.typed.set(input.types, (index = { ...tree.plain, input }));
   return index;
@@ -298,7 +338,7 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
     else functionsByName.set(name, [info]);
   };
 
-  const nodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
+  const { nodes, outer } = input.indexedNodes ?? collectIndexedNodes(input.ast);
   /** The nearest function around a node, climbing parents; functions are indexed before what they hold. */
   const functionAround = (node: TSESTree.Node): FunctionInfo | null => {
     for (let current = node.parent; current; current = current.parent) {
@@ -307,15 +347,14 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
     }
     return null;
   };
-  // The nodes come in source order (a pre-order walk), so the functions still open around a node are a stack: the
-  // nearest one is its enclosing function, without climbing parents for every node.
-  const open: FunctionInfo[] = [];
+  // The function indexed at each position of `nodes`, read through `outer`, which only points at functions. (Not a
+  // typed array: allocating one costs more than this whole loop on a small file.)
+  const functionAt: (FunctionInfo | null)[] = [];
   const callFunctions: (FunctionInfo | null)[] = [];
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n]!;
-    const start = node.range[0];
-    while (open.length > 0 && open[open.length - 1]!.node.range[1] <= start) open.pop();
-    const outerFn = open.length > 0 ? open[open.length - 1]! : null;
+    const around = outer[n]!;
+    const outerFn = around === -1 ? null : functionAt[around]!;
 
     if (isFunctionNode(node)) {
       const naming = nameForFunction(node);
@@ -336,7 +375,9 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
       functions.push(info);
       functionByNode.set(node, info);
       addByName(naming.name, info);
-      open.push(info);
+      functionAt.push(info);
+    } else {
+      functionAt.push(null);
     }
 
     switch (node.type) {
@@ -463,6 +504,7 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
   };
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i]!;
+    if (!mayMatchListenerCall(call, imports)) continue;
     const fn = callFunctions[i] ?? null;
     const registration = matchRegistration(call, fn, resolveModuleFunction);
     if (registration) registrations.push({ ...registration, event: constantEvent(registration.event) });

@@ -15,7 +15,7 @@ import type { TypeOracle } from './types.js';
 import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
 
 export type { AnalysisInput, FileIndex } from './file-index.js';
-export { INDEXED_NODE_TYPES } from './file-index.js';
+export { INDEXED_NODE_TYPES, IndexedNodeList, type IndexedNodes } from './file-index.js';
 export type { Registration } from './registrations.js';
 export { mayRegisterText } from './registrations.js';
 export type { ChainStep, ExternalCaller, Frame, RepeatReason } from './repeating-contexts.js';
@@ -89,7 +89,8 @@ const KIND_OF_PROBLEM: Record<Problem, FindingKind> = {
 /** Analyses of a tree by options; those made with a type oracle held weakly by it, as its indexes are (file-index.ts). */
 interface TreeAnalyses {
   readonly plain: Map<string, FileAnalysis>;
-  readonly typed: WeakMap<TypeOracle, Map<string, FileAnalysis>>;
+  /** Made when a typed input first asks: most lints have no types. */
+  typed: WeakMap<TypeOracle, Map<string, FileAnalysis>> | null;
 }
 const cache = new WeakMap<TSESTree.Program, TreeAnalyses>();
 
@@ -100,9 +101,10 @@ const cache = new WeakMap<TSESTree.Program, TreeAnalyses>();
 export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {}, everyFile = false): FileAnalysis {
   const optionsKey = `${everyFile ? 'all' : 'some'}${JSON.stringify(options)}`;
   let tree = cache.get(input.ast);
-  if (!tree) cache.set(input.ast, (tree = { plain: new Map(), typed: new WeakMap() }));
+  if (!tree) cache.set(input.ast, (tree = { plain: new Map(), typed: null }));
   let byOptions = tree.plain;
   if (input.types) {
+    tree.typed ??= new WeakMap();
     let typed = tree.typed.get(input.types);
     if (!typed) tree.typed.set(input.types, (typed = new Map<string, FileAnalysis>()));
     byOptions = typed;
@@ -118,7 +120,7 @@ const NO_FINDINGS: readonly Finding[] = [];
 
 function runAnalysis(input: AnalysisInput, options: DetectorOptions, everyFile: boolean): FileAnalysis {
   const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
-  if (!everyFile && !indexedNodes.some(mayRegister)) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
+  if (!everyFile && !indexedNodes.nodes.some(mayRegister)) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
   const index = fileIndexOf({ ...input, indexedNodes });
   if (!everyFile && index.registrations.length === 0) return { findings: NO_FINDINGS, index, contexts: null, graph: null, receivers: null };
   const findings: Finding[] = [];

@@ -4,7 +4,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { calleeName, describeNode, memberName, pushChildNodes, unwrap } from './ast.js';
 import { definitionOf } from './bindings.js';
-import { fileIndexOf, collectIndexedNodes, INDEXED_NODE_TYPES, type AnalysisInput, type FileIndex } from './file-index.js';
+import { fileIndexOf, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
 import { moduleValueOf } from './modules.js';
 
 export type MaxListenersFindingKind = 'raisesEmitterLimit' | 'raisesDefaultLimit';
@@ -28,9 +28,6 @@ export interface MaxListenersInput extends AnalysisInput {
    */
   readonly updateExpressions?: readonly TSESTree.UpdateExpression[];
 }
-
-/** The node types this module reads: what the file index reads, and update expressions. */
-export const MAX_LISTENERS_NODE_TYPES = [...INDEXED_NODE_TYPES, AST_NODE_TYPES.UpdateExpression] as const;
 
 export const DEFAULT_THRESHOLD = 100;
 /** Node's own default limit: a default raised above it hides warnings, one at or below it does not. */
@@ -82,7 +79,7 @@ export function findMaxListenersSuppressions(input: MaxListenersInput, options: 
     findings.push({ kind: 'raisesEmitterLimit', node: call, data: { code, effect: emitterEffect(limit), target } });
   }
 
-  for (const node of indexedNodes) {
+  for (const node of indexedNodes.nodes) {
     if (node.type !== AST_NODE_TYPES.AssignmentExpression || !isDefaultMaxListeners(index, node.left)) continue;
     const code = `${targetText(text, node.left)} ${node.operator} ${describeNode(text, node.right)}`;
     if (node.operator === '=') {

@@ -8,7 +8,9 @@ import type { TSESTree } from '@typescript-eslint/utils';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../rules/index.js';
-import { collectIndexedNodes } from '../../src/analysis/file-index.js';
+import { indexedNodeCollector } from '../../rules/utils/detector-rule.js';
+import { isFunctionNode } from '../../src/analysis/ast.js';
+import { collectIndexedNodes, type IndexedNodes } from '../../src/analysis/file-index.js';
 import { mayRegisterText } from '../../src/analysis/index.js';
 import { mayRegister } from '../../src/analysis/registrations.js';
 
@@ -83,7 +85,7 @@ describe('the text check that spares files without registrations', () => {
       } catch {
         continue;
       }
-      const candidate = collectIndexedNodes(ast).find(mayRegister);
+      const candidate = collectIndexedNodes(ast).nodes.find(mayRegister);
       if (!mayRegisterText(code)) {
         skipped++;
         expect(candidate, `${file}: a registration the text check misses`).toBeUndefined();
@@ -158,5 +160,52 @@ describe('no-per-request-listener on unusual syntax', () => {
     );
     // No fatal parse or rule error, and no message from ESLint itself (an unmatched file would be one).
     expect(messages.filter((m) => m.fatal || m.ruleId === null)).toEqual([]);
+  });
+});
+
+describe("the nodes the rules gather from ESLint's traversal", () => {
+  // The rules hand the index what ESLint's traversal met, and the function around each node as ESLint left it; the
+  // codemod and the CLI walk the tree themselves. Both must give the index the same thing.
+  let gathered: { ast: TSESTree.Program; nodes: IndexedNodes } | null = null;
+  const capture = {
+    rules: {
+      capture: {
+        create() {
+          const { listeners, nodes } = indexedNodeCollector();
+          return { ...listeners, 'Program:exit': (ast: TSESTree.Program) => void (gathered = { ast, nodes }) };
+        },
+      },
+    },
+  };
+
+  it('are the nodes of the walk, each with the nearest function around it', () => {
+    const linter = new Linter({ configType: 'flat' });
+    let compared = 0;
+    let withFunctions = 0;
+    for (const file of files.filter((_, i) => i % 4 === 0)) {
+      gathered = null;
+      const sourceType = file.endsWith('.cjs') ? 'commonjs' : 'module';
+      linter.verify(
+        readFileSync(file, 'utf8'),
+        [{ files: ['**/*'], languageOptions: { parser: tsParser, sourceType }, plugins: { probe: capture as never }, rules: { 'probe/capture': 'error' } }],
+        'sample.js',
+      );
+      if (gathered === null) continue;
+      const { ast, nodes } = gathered as { ast: TSESTree.Program; nodes: IndexedNodes };
+      const walked = collectIndexedNodes(ast);
+      expect(walked.nodes, file).toEqual(nodes.nodes);
+      expect(walked.outer, file).toEqual(nodes.outer);
+      const position = new Map(nodes.nodes.map((node, i) => [node, i]));
+      const nearest = nodes.nodes.map((node) => {
+        let around = node.parent;
+        while (around && !isFunctionNode(around)) around = around.parent;
+        return around ? position.get(around) : -1;
+      });
+      expect(nodes.outer, file).toEqual(nearest);
+      compared++;
+      if (nodes.outer.some((at) => at !== -1)) withFunctions++;
+    }
+    expect(compared).toBeGreaterThan(30);
+    expect(withFunctions).toBeGreaterThan(30);
   });
 });
