@@ -29,8 +29,6 @@ export function requiredModule(node: TSESTree.Node | null | undefined): string |
   return null;
 }
 
-const moduleCallCache = new WeakMap<TSESTree.Node, { module: string; name: string } | null>();
-
 /**
  * The modules whose calls some question asks about: the http modules' servers and requests, request libraries,
  * `events` and `stream` (registrations), timers. A call through a name imported from any other module resolves to
@@ -39,6 +37,20 @@ const moduleCallCache = new WeakMap<TSESTree.Node, { module: string; name: strin
 const KNOWN_MODULES: ReadonlySet<string> = new Set([
   ...HTTP_SERVER_MODULES, ...CONNECTION_SERVER_MODULES, ...REQUEST_LIBRARIES, 'events', 'stream', 'stream/promises', 'timers',
 ]);
+
+/** Specifiers (`http`, `events#once`, `./client#Client`) by whether their module is in KNOWN_MODULES: a file has few. */
+const knownSpecifiers = new Map<string, boolean>();
+
+function isKnownSpecifier(spec: string): boolean {
+  let known = knownSpecifiers.get(spec);
+  if (known === undefined) {
+    const hash = spec.indexOf('#');
+    known = KNOWN_MODULES.has(hash === -1 ? spec : spec.slice(0, hash));
+    // Bounded: a long-lived process (an editor) lints files with ever new relative paths.
+    if (knownSpecifiers.size < 10_000) knownSpecifiers.set(spec, known);
+  }
+  return known;
+}
 
 /**
  * The module function a call runs (`https.get` -> { module: 'https', name: 'get' }), for the modules in KNOWN_MODULES;
@@ -63,16 +75,11 @@ export function resolveModuleCall(
     } else {
       // Imported from a module no question asks about (`debug`, `./client`): no need to look up whether a local name
       // shadows the import.
-      const hash = spec.indexOf('#');
-      if (!KNOWN_MODULES.has(hash === -1 ? spec : spec.slice(0, hash))) return null;
+      if (!isKnownSpecifier(spec)) return null;
     }
   }
-  let resolved = moduleCallCache.get(call);
-  if (resolved === undefined) {
-    resolved = resolveModuleCallUncached(index, call);
-    moduleCallCache.set(call, resolved);
-  }
-  return resolved;
+  // Not cached: what gets past the test above resolves in a few steps, and a cache lookup cost more than those.
+  return resolveModuleCallUncached(index, call);
 }
 
 function resolveModuleCallUncached(

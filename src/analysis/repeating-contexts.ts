@@ -174,8 +174,11 @@ export function buildRepeatingContexts(
   for (const call of index.news) seedFromServerFactory(call);
   const registrationByCall = new Map(index.registrations.map((registration) => [registration.call, registration]));
 
+  // The registrations are in the order of their calls: the loop meets each at its call without a lookup.
+  let nextRegistration = 0;
   for (let i = 0; i < index.calls.length; i++) {
     const call = index.calls[i]!;
+    const registration = index.registrations[nextRegistration]?.call === call ? index.registrations[nextRegistration++] : undefined;
     seedFromServerFactory(call);
     const name = calleeName(call);
     const object = calleeObject(call);
@@ -214,13 +217,13 @@ export function buildRepeatingContexts(
     // Routes and middleware: Express/Router/Koa/Fastify shorthand.
     if (ROUTE_METHODS.has(name)) {
       const objectPath = memberPath(object) ?? (object.type === AST_NODE_TYPES.CallExpression ? memberPath(object.callee) : null);
-      const lastName = objectPath?.split('.').pop() ?? '';
+      const lastName = objectPath === null ? '' : objectPath.slice(objectPath.lastIndexOf('.') + 1);
       // `app.route('/books').get(...)` reads as itself; `app.get(...)` as its receiver's last name.
       const routerText = object.type === AST_NODE_TYPES.CallExpression && objectPath !== null ? `${objectPath}(${routePath(object)})` : lastName || 'app';
       const handlers = functionArgs(call);
       const looksLikeRoute =
         ROUTER_NAME.test(lastName) ||
-        (objectPath?.split('.')[0] !== undefined && ROUTER_NAME.test(objectPath.split('.')[0]!) && objectPath.includes('route')) ||
+        (objectPath !== null && objectPath.includes('route') && ROUTER_NAME.test(objectPath.split('.')[0]!)) ||
         handlers.some((h) => {
           const fn = graph.resolveFunctionRef(h)[0];
           const first = fn?.node.params[0];
@@ -245,7 +248,6 @@ export function buildRepeatingContexts(
     }
 
     // Listeners that are themselves request paths, or connection setup.
-    const registration = registrationByCall.get(call);
     if (registration && registration.form === 'method' && registration.event.value !== null && registration.handler) {
       seedFromListener(registration);
     }
