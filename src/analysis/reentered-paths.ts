@@ -97,7 +97,8 @@ function findCycles(
   if (deferredChildren.size === 0) return found;
   // Such a cycle runs through a deferred target, so it lies among the functions reachable from one: only their
   // edges are built, as they are reached (resolving the calls of every function of the file would cost most of this).
-  const reachable = new Uint8Array(index.functions.length);
+  // Plain arrays, not typed ones: allocating a typed array costs more than the whole search in most files.
+  const reachable: number[] = new Array<number>(index.functions.length).fill(0);
   const pending: FunctionInfo[] = [];
   const reach = (fn: FunctionInfo): void => {
     if (reachable[fn.id] === 1) return;
@@ -126,9 +127,9 @@ function findCycles(
   }
   // Tarjan's strongly connected components, iteratively.
   const count = index.functions.length;
-  const order = new Int32Array(count).fill(-1);
-  const low = new Int32Array(count);
-  const onStack = new Uint8Array(count);
+  const order: number[] = new Array<number>(count).fill(-1);
+  const low: number[] = new Array<number>(count).fill(0);
+  const onStack: number[] = new Array<number>(count).fill(0);
   const stack: FunctionInfo[] = [];
   const components: FunctionInfo[][] = [];
   let counter = 0;
