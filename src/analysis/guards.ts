@@ -75,20 +75,35 @@ function exitsEarly(node: TSESTree.Node): boolean {
 }
 
 /** The tests of the `if`s inside a statement whose consequent leaves early (`if (seen.has(s)) return;`, a scan loop's `if`). */
-const exitTestsCache = new WeakMap<TSESTree.Node, readonly TSESTree.Node[]>();
-function exitTestsOf(statement: TSESTree.Node): readonly TSESTree.Node[] {
-  let tests = exitTestsCache.get(statement);
-  if (!tests) {
-    const exits = filterInRun(statement, (node) => node.type === AST_NODE_TYPES.IfStatement && exitsEarly(node.consequent));
-    tests = exits.map((node) => (node as TSESTree.IfStatement).test);
-    exitTestsCache.set(statement, tests);
-  }
-  return tests;
+function exitTestsOf(statement: TSESTree.Node): TSESTree.Node[] {
+  const exits = filterInRun(statement, (node) => node.type === AST_NODE_TYPES.IfStatement && exitsEarly(node.consequent));
+  return exits.map((node) => (node as TSESTree.IfStatement).test);
 }
 
-/** A statement before the registration that leaves early for a seen emitter: `if (seen.has(s)) return;`, or a scan loop. */
-function earlyExitGuard(index: FileIndex, statement: TSESTree.Node, key: string): TSESTree.Node | null {
-  return exitTestsOf(statement).find((test) => mentionsIdentity(index, test, key)) ?? null;
+/** The statements of a block read so far (`read`), and the early-exit tests among them by position. */
+interface BlockExits {
+  read: number;
+  readonly exits: { readonly at: number; readonly tests: readonly TSESTree.Node[] }[];
+}
+const blockExitsCache = new WeakMap<TSESTree.Node, BlockExits>();
+
+/**
+ * The early-exit tests of the statements before `end` in a block's body, in order. Every call in a block asks about
+ * the statements before it, so each block keeps what it read: most statements have none, and are read once.
+ */
+function exitTestsBefore(block: TSESTree.Node, body: readonly TSESTree.Node[], end: number): TSESTree.Node[] {
+  let cached = blockExitsCache.get(block);
+  if (!cached) blockExitsCache.set(block, (cached = { read: 0, exits: [] }));
+  for (; cached.read < end; cached.read++) {
+    const tests = exitTestsOf(body[cached.read]!);
+    if (tests.length > 0) cached.exits.push({ at: cached.read, tests });
+  }
+  const tests: TSESTree.Node[] = [];
+  for (const exit of cached.exits) {
+    if (exit.at >= end) break;
+    tests.push(...exit.tests);
+  }
+  return tests;
 }
 
 /**
@@ -117,33 +132,39 @@ function setsOwnFlag(index: FileIndex, test: TSESTree.Node, consequent: TSESTree
   return findInRun(consequent, setsFlag) !== undefined;
 }
 
+/** A condition that may skip `node` for an emitter seen before, found without a key: the key is asked of it after. */
+type GuardCandidate =
+  /** A test that looks the emitter up, compares it or reads a marker on it (mentionsIdentity). */
+  | { readonly kind: 'mentions'; readonly test: TSESTree.Node }
+  /** An `if` whose consequent sets the flag it tests (setsOwnFlag). */
+  | { readonly kind: 'flag'; readonly test: TSESTree.Node; readonly consequent: TSESTree.Node };
+
 /**
- * The registry guard that dominates `node` (a registration or a call passing the emitter on), looking from
- * `node` up to `limit` (the repeating context): enclosing conditions and early exits before it.
+ * The conditions that dominate `node`, from `node` up to `limit` (the repeating context), nearest first: enclosing
+ * conditions, and early exits in the statements before it. They do not depend on the emitter, so a call passing
+ * several arguments on is searched once, and a call with none skips the emitter's key altogether.
  */
-export function findRegistryGuard(index: FileIndex, node: TSESTree.Node, key: string, limit: TSESTree.Node): Guard | null {
+export function guardCandidates(node: TSESTree.Node, limit: TSESTree.Node): GuardCandidate[] {
+  const candidates: GuardCandidate[] = [];
   let child = node;
   let parent: TSESTree.Node | null | undefined = child.parent;
   while (parent) {
     switch (parent.type) {
       case AST_NODE_TYPES.IfStatement:
       case AST_NODE_TYPES.ConditionalExpression:
-        if (child !== parent.test && mentionsIdentity(index, parent.test, key)) return { test: parent.test };
-        if (child === parent.consequent && setsOwnFlag(index, parent.test, parent.consequent, key)) return { test: parent.test };
+        if (child !== parent.test) candidates.push({ kind: 'mentions', test: parent.test });
+        if (child === parent.consequent) candidates.push({ kind: 'flag', test: parent.test, consequent: parent.consequent });
         break;
       case AST_NODE_TYPES.LogicalExpression:
-        if (child === parent.right && mentionsIdentity(index, parent.left, key)) return { test: parent.left };
+        if (child === parent.right) candidates.push({ kind: 'mentions', test: parent.left });
         break;
       case AST_NODE_TYPES.BlockStatement:
       case AST_NODE_TYPES.Program:
       case AST_NODE_TYPES.StaticBlock:
       case AST_NODE_TYPES.SwitchCase: {
-        const body: TSESTree.Node[] = parent.type === AST_NODE_TYPES.SwitchCase ? parent.consequent : parent.body;
-        for (const statement of body) {
-          if (statement === child) break;
-          const test = earlyExitGuard(index, statement, key);
-          if (test) return { test };
-        }
+        const body: readonly TSESTree.Node[] = parent.type === AST_NODE_TYPES.SwitchCase ? parent.consequent : parent.body;
+        const at = body.indexOf(child);
+        for (const test of exitTestsBefore(parent, body, at === -1 ? body.length : at)) candidates.push({ kind: 'mentions', test });
         break;
       }
       default:
@@ -153,5 +174,23 @@ export function findRegistryGuard(index: FileIndex, node: TSESTree.Node, key: st
     child = parent;
     parent = child.parent;
   }
+  return candidates;
+}
+
+/** The first of the candidates that guards the emitter `key`. */
+export function guardFor(index: FileIndex, candidates: readonly GuardCandidate[], key: string): Guard | null {
+  for (const candidate of candidates) {
+    const guards =
+      candidate.kind === 'mentions' ? mentionsIdentity(index, candidate.test, key) : setsOwnFlag(index, candidate.test, candidate.consequent, key);
+    if (guards) return { test: candidate.test };
+  }
   return null;
+}
+
+/**
+ * The registry guard that dominates `node` (a registration or a call passing the emitter on), looking from
+ * `node` up to `limit` (the repeating context): enclosing conditions and early exits before it.
+ */
+export function findRegistryGuard(index: FileIndex, node: TSESTree.Node, key: string, limit: TSESTree.Node): Guard | null {
+  return guardFor(index, guardCandidates(node, limit), key);
 }

@@ -9,7 +9,7 @@ import type { CallGraph } from './call-graph.js';
 import { isDeferringCall, issuesRequest, timerOf } from './call-kinds.js';
 import type { FileIndex, FunctionInfo } from './file-index.js';
 import { resolveModuleCall } from './modules.js';
-import { findRegistryGuard } from './guards.js';
+import { guardCandidates, guardFor } from './guards.js';
 import { mayRegisterText, type Registration } from './registrations.js';
 import {
   CLIENT_REQUEST_EVENTS,
@@ -401,10 +401,12 @@ export function buildRepeatingContexts(
     }
     for (let j = 0; j < fn.calls.length; j++) {
       const call = fn.calls[j]!;
+      let guarded: boolean | undefined;
       for (let k = 0, targets = graph.calleesOf(call); k < targets.length; k++) {
         const callee = targets[k]!;
         if (barriers.has(callee) || reasons.has(callee) || callee === fn) continue;
-        if (isCallGuarded(call, fn)) continue;
+        guarded ??= isCallGuarded(call, fn);
+        if (guarded) continue;
         reasons.set(callee, { kind: 'called-from', what: fn.displayName, node: call, via: reason });
         queue.push(callee);
       }
@@ -413,10 +415,13 @@ export function buildRepeatingContexts(
 
   /** `if (!seen.has(res.socket)) track(res.socket)`: the guard at the call site keeps the callee from repeating per emitter. */
   function isCallGuarded(call: TSESTree.CallExpression, caller: FunctionInfo): boolean {
+    if (call.arguments.length === 0) return false;
+    const candidates = guardCandidates(call, caller.node);
+    if (candidates.length === 0) return false;
     for (let i = 0; i < call.arguments.length; i++) {
       const arg = call.arguments[i]!;
       const key = bindingKey(index, arg);
-      if (key !== null && findRegistryGuard(index, call, key, caller.node)) return true;
+      if (key !== null && guardFor(index, candidates, key)) return true;
     }
     return false;
   }
