@@ -14,34 +14,30 @@ export function isDeferringCall(call: TSESTree.CallExpression): boolean {
 
 export type TimerName = 'setTimeout' | 'setInterval' | 'setImmediate';
 const TIMER_NAMES: ReadonlySet<string> = new Set(['setTimeout', 'setInterval', 'setImmediate']);
-const timerCache = new WeakMap<TSESTree.CallExpression, TimerName | null>();
-
 /** The global timer a call schedules with (`setInterval`, `timers.setTimeout`, an import from 'timers'), if any. */
 export function timerOf(index: FileIndex, call: TSESTree.CallExpression): TimerName | null {
-  // Most calls are neither named like a timer nor imported: no lookup needed.
+  // Most calls are neither named like a timer nor imported from 'timers': answered from the name alone. Not cached:
+  // the few others resolve in a few steps, and a cache lookup per call cost more than those.
   const callee = call.callee;
-  if (callee.type === AST_NODE_TYPES.Identifier ? !TIMER_NAMES.has(callee.name) && !index.imports.has(callee.name) : !TIMER_NAMES.has(calleeName(call) ?? '')) {
+  if (callee.type === AST_NODE_TYPES.Identifier) {
+    if (!TIMER_NAMES.has(callee.name) && index.imports.get(callee.name)?.startsWith('timers#') !== true) return null;
+  } else if (!TIMER_NAMES.has(calleeName(call) ?? '')) {
     return null;
   }
-  let timer = timerCache.get(call);
-  if (timer === undefined) {
-    timer = null;
-    const inner = unwrap(callee);
-    if (inner.type === AST_NODE_TYPES.Identifier) {
-      const spec = index.moduleOf(inner);
-      const imported = spec?.startsWith('timers#') ? spec.slice(7) : null;
-      if (imported !== null && TIMER_NAMES.has(imported)) timer = imported as TimerName;
-      else if (TIMER_NAMES.has(inner.name) && spec === null && !index.variableOf.get(inner)?.defs.length) timer = inner.name as TimerName;
-    } else if (inner.type === AST_NODE_TYPES.MemberExpression) {
-      const name = calleeName(call);
-      const path = memberPath(inner.object);
-      if (name !== null && TIMER_NAMES.has(name) && (path === 'globalThis' || path === 'global' || path === 'window' || path === 'timers')) {
-        timer = name as TimerName;
-      }
+  const inner = unwrap(callee);
+  if (inner.type === AST_NODE_TYPES.Identifier) {
+    const spec = index.moduleOf(inner);
+    const imported = spec?.startsWith('timers#') ? spec.slice(7) : null;
+    if (imported !== null && TIMER_NAMES.has(imported)) return imported as TimerName;
+    if (TIMER_NAMES.has(inner.name) && spec === null && !index.variableOf.get(inner)?.defs.length) return inner.name as TimerName;
+  } else if (inner.type === AST_NODE_TYPES.MemberExpression) {
+    const name = calleeName(call);
+    const path = memberPath(inner.object);
+    if (name !== null && TIMER_NAMES.has(name) && (path === 'globalThis' || path === 'global' || path === 'window' || path === 'timers')) {
+      return name as TimerName;
     }
-    timerCache.set(call, timer);
   }
-  return timer;
+  return null;
 }
 
 /** Does this call send one HTTP request (so its enclosing function runs once per request)? Names the call if so. */
