@@ -14,7 +14,7 @@ import {
 import { definitionOf } from './bindings.js';
 import { moduleSpecifier, requiredModule, resolveModuleCall } from './modules.js';
 import type { TypeOracle } from './types.js';
-import { matchRegistration, matchRemoval, matchRemoveAll, mayMatchListenerCall, type EventName, type Registration, type Removal, type RemoveAll } from './registrations.js';
+import { matchRegistration, matchRemoval, matchRemoveAll, mayMatchListenerCall, mayRegister, type EventName, type Registration, type Removal, type RemoveAll } from './registrations.js';
 
 /** The parts of a scope manager (eslint-scope or @typescript-eslint/scope-manager) the analysis reads. */
 export interface ScopeVariable {
@@ -98,16 +98,20 @@ const CODE_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntrie
 export interface IndexedNodes {
   readonly nodes: readonly TSESTree.Node[];
   readonly outer: readonly number[];
+  /** Could one of the nodes register a listener (mayRegister)? Asked as each node is met, while it is at hand. */
+  readonly mayRegister: boolean;
 }
 
 /** Gathers IndexedNodes from a walk that enters each indexed node, and leaves each function, in source order. */
 export class IndexedNodeList implements IndexedNodes {
   readonly nodes: TSESTree.Node[] = [];
   readonly outer: number[] = [];
+  mayRegister = false;
   /** The position of the innermost open function, -1 outside every function. */
   private open = -1;
 
   enter(node: TSESTree.Node): void {
+    if (!this.mayRegister) this.mayRegister = mayRegister(node);
     this.outer.push(this.open);
     if (isFunctionNode(node)) this.open = this.nodes.length;
     this.nodes.push(node);

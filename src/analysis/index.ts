@@ -8,7 +8,7 @@ import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './f
 import { findReconnectsAfterTeardown } from './teardown-reconnects.js';
 import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
 import { buildReceivers, type Lifetime, type Receivers } from './receivers.js';
-import { mayRegister, shownEvent, type Registration } from './registrations.js';
+import { shownEvent, type Registration } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
 import { buildRepeatingContexts, type ExternalCaller, type Frame, type RepeatingContexts } from './repeating-contexts.js';
 import type { TypeOracle } from './types.js';
@@ -120,7 +120,7 @@ const NO_FINDINGS: readonly Finding[] = [];
 
 function runAnalysis(input: AnalysisInput, options: DetectorOptions, everyFile: boolean): FileAnalysis {
   const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
-  if (!everyFile && !indexedNodes.nodes.some(mayRegister)) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
+  if (!everyFile && !indexedNodes.mayRegister) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
   const index = fileIndexOf({ ...input, indexedNodes });
   if (!everyFile && index.registrations.length === 0) return { findings: NO_FINDINGS, index, contexts: null, graph: null, receivers: null };
   const findings: Finding[] = [];

@@ -182,11 +182,15 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
     const linter = new Linter({ configType: 'flat' });
     let compared = 0;
     let withFunctions = 0;
-    for (const file of files.filter((_, i) => i % 4 === 0)) {
+    let registering = 0;
+    // A quarter of the files, and every file whose text may register (those the rules go on to index).
+    for (const [i, file] of files.entries()) {
+      const code = readFileSync(file, 'utf8');
+      if (i % 4 !== 0 && !mayRegisterText(code)) continue;
       gathered = null;
       const sourceType = file.endsWith('.cjs') ? 'commonjs' : 'module';
       linter.verify(
-        readFileSync(file, 'utf8'),
+        code,
         [{ files: ['**/*'], languageOptions: { parser: tsParser, sourceType }, plugins: { probe: capture as never }, rules: { 'probe/capture': 'error' } }],
         'sample.js',
       );
@@ -195,6 +199,8 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
       const walked = collectIndexedNodes(ast);
       expect(walked.nodes, file).toEqual(nodes.nodes);
       expect(walked.outer, file).toEqual(nodes.outer);
+      expect(nodes.mayRegister, file).toBe(nodes.nodes.some(mayRegister));
+      expect(walked.mayRegister, file).toBe(nodes.mayRegister);
       const position = new Map(nodes.nodes.map((node, i) => [node, i]));
       const nearest = nodes.nodes.map((node) => {
         let around = node.parent;
@@ -204,8 +210,10 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
       expect(nodes.outer, file).toEqual(nearest);
       compared++;
       if (nodes.outer.some((at) => at !== -1)) withFunctions++;
+      if (nodes.mayRegister) registering++;
     }
     expect(compared).toBeGreaterThan(30);
+    expect(registering).toBeGreaterThan(5);
     expect(withFunctions).toBeGreaterThan(30);
   });
 });
