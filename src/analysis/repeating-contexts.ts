@@ -153,13 +153,14 @@ export function buildRepeatingContexts(
     else if (fn.name !== null && options.setupFunctions.has(fn.name)) barriers.set(fn, `a setup function (${fn.name})`);
   }
 
-  /** `x.name()` where name is not one of `names`: no module call of interest (an imported alias is a plain call). */
-  const skipsByName = (call: TSESTree.CallExpression | TSESTree.NewExpression, names: ReadonlySet<string>): boolean =>
-    unwrap(call.callee).type === AST_NODE_TYPES.MemberExpression && !names.has(calleeName(call) ?? '');
+  /**
+   * The module function a call runs, for the server factories and client requests below: `x.name()` of another name
+   * is neither (an imported alias is a plain call), and is answered without resolving.
+   */
+  const moduleCallOf = (call: TSESTree.CallExpression | TSESTree.NewExpression, name: string | null, object: TSESTree.Node | null) =>
+    object !== null && !SERVER_FACTORY_CALLS.has(name ?? '') && !CLIENT_REQUEST_CALLS.has(name ?? '') ? null : resolveModuleCall(index, call);
 
-  const seedFromServerFactory = (call: TSESTree.CallExpression | TSESTree.NewExpression): void => {
-    if (skipsByName(call, SERVER_FACTORY_CALLS)) return;
-    const resolved = resolveModuleCall(index, call);
+  const seedFromServerFactory = (call: TSESTree.CallExpression | TSESTree.NewExpression, resolved: { module: string; name: string } | null): void => {
     if (!resolved) return;
     const isFactory = SERVER_FACTORY_NAMES.has(resolved.name) || (call.type === AST_NODE_TYPES.NewExpression && resolved.name === 'Server');
     if (!isFactory) return;
@@ -171,7 +172,7 @@ export function buildRepeatingContexts(
     }
   };
 
-  for (const call of index.news) seedFromServerFactory(call);
+  for (const call of index.news) seedFromServerFactory(call, moduleCallOf(call, calleeName(call), calleeObject(call)));
   const registrationByCall = new Map(index.registrations.map((registration) => [registration.call, registration]));
 
   // The registrations are in the order of their calls: the loop meets each at its call without a lookup.
@@ -179,12 +180,12 @@ export function buildRepeatingContexts(
   for (let i = 0; i < index.calls.length; i++) {
     const call = index.calls[i]!;
     const registration = index.registrations[nextRegistration]?.call === call ? index.registrations[nextRegistration++] : undefined;
-    seedFromServerFactory(call);
     const name = calleeName(call);
     const object = calleeObject(call);
+    const resolved = moduleCallOf(call, name, object);
+    seedFromServerFactory(call, resolved);
 
     // Client request callbacks: `https.request(options, res => ...)`.
-    const resolved = skipsByName(call, CLIENT_REQUEST_CALLS) ? null : resolveModuleCall(index, call);
     if (resolved && (resolved.module === 'http' || resolved.module === 'https') && (resolved.name === 'request' || resolved.name === 'get')) {
       for (const arg of functionArgs(call)) {
         seed(arg, { kind: 'client-callback', what: `the response callback of ${describeCallee(index, call)}`, node: call });
