@@ -166,13 +166,13 @@ describe('no-per-request-listener on unusual syntax', () => {
 describe("the nodes the rules gather from ESLint's traversal", () => {
   // The rules hand the index what ESLint's traversal met, and the function around each node as ESLint left it; the
   // codemod and the CLI walk the tree themselves. Both must give the index the same thing.
-  let gathered: { ast: TSESTree.Program; nodes: IndexedNodes } | null = null;
+  const gathered: { ast: TSESTree.Program; nodes: IndexedNodes }[] = [];
   const capture = {
     rules: {
       capture: {
         create() {
           const { listeners, nodes } = indexedNodeCollector();
-          return { ...listeners, 'Program:exit': (ast: TSESTree.Program) => void (gathered = { ast, nodes }) };
+          return { ...listeners, 'Program:exit': (ast: TSESTree.Program) => void gathered.push({ ast, nodes }) };
         },
       },
     },
@@ -187,15 +187,16 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
     for (const [i, file] of files.entries()) {
       const code = readFileSync(file, 'utf8');
       if (i % 4 !== 0 && !mayRegisterText(code)) continue;
-      gathered = null;
+      gathered.length = 0;
       const sourceType = file.endsWith('.cjs') ? 'commonjs' : 'module';
       linter.verify(
         code,
-        [{ files: ['**/*'], languageOptions: { parser: tsParser, sourceType }, plugins: { probe: capture as never }, rules: { 'probe/capture': 'error' } }],
+        [{ files: ['**/*'], languageOptions: { parser: tsParser, sourceType }, plugins: { probe: capture }, rules: { 'probe/capture': 'error' } }],
         'sample.js',
       );
-      if (gathered === null) continue;
-      const { ast, nodes } = gathered as { ast: TSESTree.Program; nodes: IndexedNodes };
+      const last = gathered.pop();
+      if (!last) continue;
+      const { ast, nodes } = last;
       const walked = collectIndexedNodes(ast);
       expect(walked.nodes, file).toEqual(nodes.nodes);
       expect(walked.outer, file).toEqual(nodes.outer);
