@@ -16,41 +16,56 @@ export interface Guard {
 }
 
 /** Does `test` look the emitter `key` up in a registry, compare it, or read a marker on it? */
-export function mentionsIdentity(index: FileIndex, test: TSESTree.Node, key: string, depth = 0): boolean {
+export function mentionsIdentity(index: FileIndex, test: TSESTree.Node, key: string): boolean {
+  return identitiesIn(index, test, 0).has(key);
+}
+
+/**
+ * The emitters (by binding key) a test looks up, compares or reads a marker on. They do not depend on the emitter
+ * asked about, and the same test is asked about many: every call after an early exit, every argument of each. So
+ * each test is read once per index, and at most its first 2000 nodes.
+ */
+const identitiesCache = new WeakMap<FileIndex['variableOf'], Map<TSESTree.Node, ReadonlySet<string>>[]>();
+function identitiesIn(index: FileIndex, test: TSESTree.Node, depth: number): ReadonlySet<string> {
+  let byDepth = identitiesCache.get(index.variableOf);
+  if (!byDepth) identitiesCache.set(index.variableOf, (byDepth = []));
+  const cache = (byDepth[depth] ??= new Map());
+  const cached = cache.get(test);
+  if (cached) return cached;
+  const keys = new Set<string>();
+  const add = (node: TSESTree.Node): void => {
+    const key = bindingKey(index, node);
+    if (key !== null) keys.add(key);
+  };
   const stack = [test];
   let visited = 0;
   while (stack.length > 0) {
     const node = stack.pop()!;
-    if (++visited > 2000) return false;
+    if (++visited > 2000) break;
     switch (node.type) {
       case AST_NODE_TYPES.CallExpression: {
         const name = calleeName(node);
-        if (name !== null && EMITTER_QUERIES.has(name)) {
-          if (node.arguments.some((arg) => bindingKey(index, arg) === key)) return true;
-        }
+        if (name !== null && EMITTER_QUERIES.has(name)) for (const arg of node.arguments) add(arg);
         break;
       }
       case AST_NODE_TYPES.BinaryExpression:
-        if (EQUALITY.has(node.operator) && (bindingKey(index, node.left) === key || bindingKey(index, node.right) === key)) {
-          return true;
+        if (EQUALITY.has(node.operator)) {
+          add(node.left);
+          add(node.right);
         }
-        if (node.operator === 'in' && bindingKey(index, node.right) === key) return true;
+        if (node.operator === 'in') add(node.right);
         break;
       case AST_NODE_TYPES.MemberExpression: {
-        if (bindingKey(index, node.object) === key) {
-          const name = memberName(node);
-          if (name === null) return true; // `socket[kTracked]`: a symbol marker
-          if (SELF_QUERIES.has(name) || index.assignedProperties.has(name)) return true;
-        }
+        const name = memberName(node);
+        // `socket[kTracked]` (a symbol marker), `socket.connecting`, or a property the file assigns somewhere.
+        if (name === null || SELF_QUERIES.has(name) || index.assignedProperties.has(name)) add(node.object);
         break;
       }
       case AST_NODE_TYPES.Identifier: {
         // `const record = registry.get(socket); if (record) return record;`
         if (depth < 2) {
           const definition = definitionOf(index, node);
-          if (definition?.kind === 'variable' && definition.init && mentionsIdentity(index, definition.init, key, depth + 1)) {
-            return true;
-          }
+          if (definition?.kind === 'variable' && definition.init) for (const key of identitiesIn(index, definition.init, depth + 1)) keys.add(key);
         }
         break;
       }
@@ -59,7 +74,8 @@ export function mentionsIdentity(index: FileIndex, test: TSESTree.Node, key: str
     }
     pushChildNodes(stack, node);
   }
-  return false;
+  cache.set(test, keys);
+  return keys;
 }
 
 function exitsEarly(node: TSESTree.Node): boolean {
