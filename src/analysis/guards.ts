@@ -16,7 +16,7 @@ export interface Guard {
 }
 
 /** Does `test` look the emitter `key` up in a registry, compare it, or read a marker on it? */
-export function mentionsIdentity(index: FileIndex, test: TSESTree.Node, key: string): boolean {
+function mentionsIdentity(index: FileIndex, test: TSESTree.Node, key: string): boolean {
   return identitiesIn(index, test, 0).has(key);
 }
 
@@ -91,35 +91,33 @@ function exitsEarly(node: TSESTree.Node): boolean {
 }
 
 /** The tests of the `if`s inside a statement whose consequent leaves early (`if (seen.has(s)) return;`, a scan loop's `if`). */
-function exitTestsOf(statement: TSESTree.Node): TSESTree.Node[] {
+function exitCandidatesOf(statement: TSESTree.Node): GuardCandidate[] {
   const exits = filterInRun(statement, (node) => node.type === AST_NODE_TYPES.IfStatement && exitsEarly(node.consequent));
-  return exits.map((node) => (node as TSESTree.IfStatement).test);
+  return exits.map((node) => ({ kind: 'mentions', test: (node as TSESTree.IfStatement).test }));
 }
 
-/** The statements of a block read so far (`read`), and the early-exit tests among them by position. */
+/** The statements of a block read so far (`read`), and the early-exit candidates among them by position. */
 interface BlockExits {
   read: number;
-  readonly exits: { readonly at: number; readonly tests: readonly TSESTree.Node[] }[];
+  readonly exits: { readonly at: number; readonly candidates: readonly GuardCandidate[] }[];
 }
 const blockExitsCache = new WeakMap<TSESTree.Node, BlockExits>();
 
 /**
- * The early-exit tests of the statements before `end` in a block's body, in order. Every call in a block asks about
+ * Appends the early exits of the statements before `end` in a block's body, in order. Every call in a block asks about
  * the statements before it, so each block keeps what it read: most statements have none, and are read once.
  */
-function exitTestsBefore(block: TSESTree.Node, body: readonly TSESTree.Node[], end: number): TSESTree.Node[] {
+function pushExitsBefore(out: GuardCandidate[], block: TSESTree.Node, body: readonly TSESTree.Node[], end: number): void {
   let cached = blockExitsCache.get(block);
   if (!cached) blockExitsCache.set(block, (cached = { read: 0, exits: [] }));
   for (; cached.read < end; cached.read++) {
-    const tests = exitTestsOf(body[cached.read]!);
-    if (tests.length > 0) cached.exits.push({ at: cached.read, tests });
+    const candidates = exitCandidatesOf(body[cached.read]!);
+    if (candidates.length > 0) cached.exits.push({ at: cached.read, candidates });
   }
-  const tests: TSESTree.Node[] = [];
   for (const exit of cached.exits) {
     if (exit.at >= end) break;
-    tests.push(...exit.tests);
+    out.push(...exit.candidates);
   }
-  return tests;
 }
 
 /**
@@ -180,7 +178,7 @@ export function guardCandidates(node: TSESTree.Node, limit: TSESTree.Node): Guar
       case AST_NODE_TYPES.SwitchCase: {
         const body: readonly TSESTree.Node[] = parent.type === AST_NODE_TYPES.SwitchCase ? parent.consequent : parent.body;
         const at = body.indexOf(child);
-        for (const test of exitTestsBefore(parent, body, at === -1 ? body.length : at)) candidates.push({ kind: 'mentions', test });
+        pushExitsBefore(candidates, parent, body, at === -1 ? body.length : at);
         break;
       }
       default:
