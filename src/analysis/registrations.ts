@@ -1,9 +1,9 @@
 // Recognises the calls that add and remove listeners, in every form of DESIGN.md's vocabulary,
 // including the hidden ones (`socket.setTimeout(ms, cb)`, `socket.connect(..., cb)`, `finished`, `events.once`).
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
-import { calleeName, calleeObject, isFunctionLike, memberPath, staticString, unwrap } from './ast.js';
+import { calleeName, calleeObject, isFunctionLike, memberName, memberPath, staticString, unwrap } from './ast.js';
 import type { FunctionInfo } from './file-index.js';
-import { moduleSpecifier } from './modules.js';
+import { moduleSpecifier, requiredModule } from './modules.js';
 import { REGISTRATION_METHODS, REMOVAL_METHODS, SOCKET_NAME } from './vocabulary.js';
 
 export type RegistrationForm = 'method' | 'setTimeout' | 'connect' | 'finished' | 'events.once' | 'events.on';
@@ -113,19 +113,29 @@ const REGISTERING_MODULES: ReadonlySet<string> = new Set(['events', 'stream', 's
  */
 export function mayRegister(node: TSESTree.Node): boolean {
   if (node.type === AST_NODE_TYPES.CallExpression) {
-    const name = calleeName(node);
-    return name !== null && REGISTRATION_CALL_NAMES.has(name);
+    const callee = unwrap(node.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression) {
+      const name = memberName(callee);
+      return name !== null && REGISTRATION_CALL_NAMES.has(name);
+    }
+    // A call with no receiver registers only as a function of a registering module (`finished(s, cb)`, an alias of
+    // `once`), which an import (below) or a require of that module brings into the file.
+    const required = requiredModule(node);
+    return required !== null && REGISTERING_MODULES.has(required);
   }
   return node.type === AST_NODE_TYPES.ImportDeclaration && REGISTERING_MODULES.has(moduleSpecifier(node.source.value));
 }
 
 const NAME_ALTERNATIVES = [...REGISTRATION_CALL_NAMES].join('|');
 /**
- * Text every registration has: a registration name after `.`, `?.` or a quote (`socket.on`, `['once']`), or
- * called plainly (`finished(`), or an import of a registering module (an alias of `once` comes from there).
+ * Text every registration has: a registration name after `.`, `?.` or a quote (`socket.on`, `['once']`), or the name
+ * of a registering module in quotes. A call with no receiver registers only as a function of one of those modules
+ * (`finished(s, cb)`, an alias of `once`), and it reaches the file only through an import or a require that names
+ * the module. So plain calls of the names (`setTimeout(fn, ms)`, a method `on(event, fn) {` being declared) need not
+ * let a file through.
  */
 const MAY_REGISTER_TEXT = new RegExp(
-  `(?:\\.|['"\`])\\s*(?:${NAME_ALTERNATIVES})\\b|\\b(?:${NAME_ALTERNATIVES})\\s*\\(|['"](?:node:)?(?:events|stream|stream/promises)['"]`,
+  `(?:\\.|['"\`])\\s*(?:${NAME_ALTERNATIVES})\\b|['"\`](?:node:)?(?:events|stream|stream/promises)['"\`]`,
 );
 
 /**

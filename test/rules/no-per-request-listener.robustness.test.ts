@@ -96,10 +96,23 @@ describe('the text check that spares files without registrations', () => {
   });
 
   it('sees the registration forms of the rule tests, written any way', () => {
-    for (const code of ["s.on('close', f)", "s?.once('x', f)", "s['addListener']('x', f)", 's.on<string>("x", f)', "finished(s, cb)", "import { once as w } from 'node:events'", 's\n  .prependListener("x", f)']) {
+    for (const code of [
+      "s.on('close', f)",
+      "s?.once('x', f)",
+      "s['addListener']('x', f)",
+      's.on<string>("x", f)',
+      "const { finished } = require('stream');\nfinished(s, cb)",
+      'const { once: w } = require(`node:events`)',
+      "import { once as w } from 'node:events'",
+      's\n  .prependListener("x", f)',
+    ]) {
       expect(mayRegisterText(code), code).toBe(true);
     }
     expect(mayRegisterText('// based on the once-only setup\nconst onion = 1;')).toBe(false);
+    // A plain call of a registration's name registers only through an import, whose text is checked instead.
+    for (const code of ['setTimeout(tick, 10)', 'class Bus { on(event, fn) { this.add(event, fn); } }', 'finished(s, cb)']) {
+      expect(mayRegisterText(code), code).toBe(false);
+    }
   });
 });
 
