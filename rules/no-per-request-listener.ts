@@ -97,7 +97,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     // Most files of a project never add a listener: a look at the text spares them every listener below.
     if (!mayRegisterText(context.sourceCode.text)) return {};
-    const { typeChecked = false, ...detectorOptions } = options;
+    const { typeChecked, detectorOptions } = splitOptions(options);
     const typed = typeChecked ? typedAnalysis(context, detectorOptions) : null;
     // The detector's index is built from ESLint's own traversal instead of a second walk of the file.
     const { listeners, nodes: indexedNodes } = indexedNodeCollector();
@@ -113,6 +113,20 @@ export default createRule<Options, MessageIds>({
     };
   },
 });
+
+/**
+ * The detector's options apart from typeChecked, by the options object ESLint hands the rule: the same object for every
+ * file a configuration lints, so the detector's settings for it (analyzeFile) are made once, not once per file.
+ */
+const splitByOptions = new WeakMap<Options[0], { typeChecked: boolean; detectorOptions: DetectorOptions }>();
+function splitOptions(options: Options[0]): { typeChecked: boolean; detectorOptions: DetectorOptions } {
+  let split = splitByOptions.get(options);
+  if (!split) {
+    const { typeChecked = false, ...detectorOptions } = options;
+    splitByOptions.set(options, (split = { typeChecked, detectorOptions }));
+  }
+  return split;
+}
 
 /**
  * The type-checked mode: TypeScript's view of receivers, and the calls into this file from repeating code in the

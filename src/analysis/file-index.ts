@@ -274,8 +274,9 @@ const indexes = new WeakMap<TSESTree.Program, TreeIndexes>();
 export function fileIndexOf(input: AnalysisInput): FileIndex {
   let tree = indexes.get(input.ast);
   if (tree?.plain.input.scopeManager !== input.scopeManager || tree.plain.input.text !== input.text) {
-    const withoutTypes: AnalysisInput = { ...input };
-    delete withoutTypes.types;
+    // Built field by field, not by deleting `types` from a copy: a deleted property leaves an object slow to read.
+    const { ast, scopeManager, text, indexedNodes } = input;
+    const withoutTypes: AnalysisInput = indexedNodes ? { ast, scopeManager, text, indexedNodes } : { ast, scopeManager, text };
     // Made when a typed input first asks: most lints have no types.
     tree = { plain: buildFileIndex(withoutTypes), typed: null };
     indexes.set(input.ast, tree);

@@ -7,10 +7,10 @@ import { fileIndexOf, collectIndexedNodes, type AnalysisInput, type FileIndex } 
 import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './fixes.js';
 import { findReconnectsAfterTeardown } from './teardown-reconnects.js';
 import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
-import { buildReceivers, type Lifetime, type Receivers } from './receivers.js';
+import { buildReceivers, type Lifetime, type ReceiverOptions, type Receivers } from './receivers.js';
 import { shownEvent, type Registration } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
-import { buildRepeatingContexts, type ExternalCaller, type Frame, type RepeatingContexts } from './repeating-contexts.js';
+import { buildRepeatingContexts, type ExternalCaller, type Frame, type RepeatingContexts, type RepeatOptions } from './repeating-contexts.js';
 import type { TypeOracle } from './types.js';
 import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
 
@@ -99,7 +99,8 @@ const cache = new WeakMap<TSESTree.Program, TreeAnalyses>();
  * with no registration is skipped early unless `everyFile` (the project analysis needs the calls of every file).
  */
 export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {}, everyFile = false): FileAnalysis {
-  const optionsKey = `${everyFile ? 'all' : 'some'}${JSON.stringify(options)}`;
+  const settings = settingsOf(options);
+  const optionsKey = everyFile ? `all${settings.key}` : settings.key;
   let tree = cache.get(input.ast);
   if (!tree) cache.set(input.ast, (tree = { plain: new Map(), typed: null }));
   let byOptions = tree.plain;
@@ -111,14 +112,46 @@ export function analyzeFile(input: AnalysisInput, options: DetectorOptions = {},
   }
   const cached = byOptions.get(optionsKey);
   if (cached) return cached;
-  const result = runAnalysis(input, options, everyFile);
+  const result = runAnalysis(input, settings, everyFile);
   byOptions.set(optionsKey, result);
   return result;
 }
 
 const NO_FINDINGS: readonly Finding[] = [];
 
-function runAnalysis(input: AnalysisInput, options: DetectorOptions, everyFile: boolean): FileAnalysis {
+/** The options as the analysis reads them (name sets), and as the key of its cache. */
+interface Settings {
+  readonly key: string;
+  readonly repeat: RepeatOptions;
+  readonly receivers: ReceiverOptions;
+  readonly ignoreEvents: ReadonlySet<string>;
+}
+/**
+ * By options object: a rule passes the same one for every file it lints with the same configuration, and these were
+ * made again for each file (a JSON key and four sets), which costs more than the analysis of a file with nothing in it.
+ */
+const settingsByOptions = new WeakMap<DetectorOptions, Settings>();
+
+function settingsOf(options: DetectorOptions): Settings {
+  let settings = settingsByOptions.get(options);
+  if (!settings) {
+    const externalCallers = options.externalCallers ?? [];
+    settings = {
+      key: JSON.stringify(options),
+      repeat: {
+        perRequestFunctions: new Set(options.perRequestFunctions ?? []),
+        externalCallers,
+        setupFunctions: new Set([...DEFAULT_SETUP_FUNCTIONS, ...(options.setupFunctions ?? [])]),
+      },
+      receivers: { longLivedReceivers: new Set(options.longLivedReceivers ?? []), externalCallers },
+      ignoreEvents: new Set(options.ignoreEvents ?? []),
+    };
+    settingsByOptions.set(options, settings);
+  }
+  return settings;
+}
+
+function runAnalysis(input: AnalysisInput, settings: Settings, everyFile: boolean): FileAnalysis {
   const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
   if (!everyFile && !indexedNodes.mayRegister) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
   const index = fileIndexOf({ ...input, indexedNodes });
@@ -126,17 +159,10 @@ function runAnalysis(input: AnalysisInput, options: DetectorOptions, everyFile: 
   const findings: Finding[] = [];
 
   const graph = callGraphOf(index);
-  const contexts = buildRepeatingContexts(index, graph, {
-    perRequestFunctions: new Set(options.perRequestFunctions ?? []),
-    externalCallers: options.externalCallers ?? [],
-    setupFunctions: new Set([...DEFAULT_SETUP_FUNCTIONS, ...(options.setupFunctions ?? [])]),
-  });
-  const receivers = buildReceivers(index, graph, contexts, {
-    longLivedReceivers: new Set(options.longLivedReceivers ?? []),
-    externalCallers: options.externalCallers ?? [],
-  });
+  const contexts = buildRepeatingContexts(index, graph, settings.repeat);
+  const receivers = buildReceivers(index, graph, contexts, settings.receivers);
   const pairing = buildPairingFinder(index, graph, contexts, receivers);
-  const ignored = new Set(options.ignoreEvents ?? []);
+  const ignored = settings.ignoreEvents;
 
   for (const registration of index.registrations) {
     if (registration.event.value !== null && ignored.has(registration.event.value)) continue;
