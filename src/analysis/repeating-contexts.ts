@@ -552,9 +552,12 @@ function all(...patterns: RegExp[]): (text: string) => boolean {
   return (text) => patterns.every((pattern) => pattern.test(text));
 }
 
-/** A method or property of one of these names (`name(`, `name<T>(`, `name =`), not a member access (`.name(`). */
+/**
+ * A method or property of one of these names (`name(`, `name<T>(`, `name =`), its name quoted or computed too
+ * (`'name'() {`, `['name'] = () =>`), not a member access (`.name(`).
+ */
 function declares(names: readonly string[]): RegExp {
-  return new RegExp(`(?<![.\\w$])(?:${alternatives(names)})\\s*(?:<[^>]*>\\s*)?[(=]`);
+  return new RegExp(`(?<![.\\w$])(?:${alternatives(names)})(?:['"\`]\\s*\\]?)?\\s*(?:<[^>]*>\\s*)?[(=]`);
 }
 
 /**

@@ -35,6 +35,8 @@ const SEEDS: Record<string, string> = {
   'recurring event': "export function read(stream) { stream.on('data', (chunk) => handle(chunk)); }\nfunction handle(chunk) {}\n",
   'reconnect cycle': "class C {\n  open() { this.ws = connectTo(); this.ws.on('close', () => this.open()); }\n}\n",
   lifecycle: 'class Client {\n  connect() { this.s = dial(); }\n  disconnect() { this.s.end(); }\n}\n',
+  'lifecycle with quoted names': "class Client {\n  ['connect']() { this.s = dial(); }\n  'disconnect'() { this.s.end(); }\n}\n",
+  'lifecycle with a computed field': 'class Client {\n  ["start"] = () => { this.t = open(); };\n  stop() { this.t.close(); }\n}\n',
   'while loop': 'while (running) { step(); }\n',
   'for await': 'for await (const chunk of source) { handle(chunk); }\n',
   'for (;;)': 'for (let i = 0; ; i++) { step(i); }\n',
