@@ -4,15 +4,14 @@
 // I/O is timed. Prints a Markdown table and writes bench/perf-results.json.
 //
 //   npm run build && node --expose-gc bench/perf.mjs [--rounds N]
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Linter } from 'eslint';
 import { CORPUS_DIR, listCorpusFiles } from './corpus-files.mjs';
 import { median } from './measure.mjs';
-import { benchConfigs, CONFIG_LABELS, plugin, competitorVersion } from './lint-config.mjs';
+import { benchConfigs, CONFIG_LABELS, CONFIGS_NORMALIZED_ONCE, plugin, competitorVersion, prepareConfig, VERIFY_OPTIONS } from './lint-config.mjs';
 import { perfMarkdown } from './perf-markdown.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -24,30 +23,15 @@ const roundsArg = process.argv.indexOf('--rounds');
 const ROUNDS = roundsArg > 0 ? Number(process.argv[roundsArg + 1]) : 5;
 if (!Number.isInteger(ROUNDS) || ROUNDS < 1) throw new Error('--rounds takes a positive integer');
 
-// Linter#verify normalizes a plain config array on every call (0.3 ms or so, about 5% of parse-only time on
-// this corpus), which an ESLint run does once. So each config is normalized once, up front, with ESLint's own
-// FlatConfigArray (verify takes one as is). That class is internal and not exported: it is found by path, and
-// if it has moved, plain arrays are used and the results say so.
-const require = createRequire(import.meta.url);
-const flatConfigArrayPath = path.join(path.dirname(require.resolve('eslint')), 'config', 'flat-config-array.js');
-const FlatConfigArray = existsSync(flatConfigArrayPath) ? require(flatConfigArrayPath).FlatConfigArray : undefined;
-
 const linter = new Linter({ configType: 'flat', cwd: CORPUS_DIR });
 const configsBySourceType = new Map();
 const configsFor = (sourceType) => {
   if (!configsBySourceType.has(sourceType)) {
     const plain = benchConfigs(sourceType);
-    const prepared = Object.fromEntries(Object.entries(plain).map(([key, config]) => {
-      if (!FlatConfigArray) return [key, config];
-      const array = new FlatConfigArray(config, { basePath: CORPUS_DIR });
-      array.normalizeSync();
-      return [key, array];
-    }));
-    configsBySourceType.set(sourceType, prepared);
+    configsBySourceType.set(sourceType, Object.fromEntries(Object.entries(plain).map(([key, config]) => [key, prepareConfig(config)])));
   }
   return configsBySourceType.get(sourceType);
 };
-const VERIFY_OPTIONS = { allowInlineConfig: false };
 
 /**
  * One round: every file is linted by every configuration back to back, in an order that rotates with the
@@ -138,7 +122,7 @@ function main() {
       node: process.version,
       eslint: Linter.version,
       gcBetweenRounds: typeof globalThis.gc === 'function',
-      configsNormalizedOnce: Boolean(FlatConfigArray),
+      configsNormalizedOnce: CONFIGS_NORMALIZED_ONCE,
       loadAverageAtStart: loadAtStart,
     },
     command: 'npm run build && node --expose-gc bench/perf.mjs',

@@ -15,7 +15,7 @@ export function ruleCostBreakdownMarkdown(r) {
     '(`bench/rule-cost-breakdown.mjs`). In one process, file by file in rotating order, the files our text filter lets through',
     '(`mayRegisterText`) are linted in five configurations and the other files in three; then the detector\'s phases are timed',
     'on the filtered files, each right after that file\'s own lint (as the rule runs them), by what each file turns out to hold.',
-    `Figures are sums of per-file minimums over the rounds, in ms added over parse only. ${r.machine}; ${r.date}; \`${r.command}\`; ${r.rounds} rounds after one warm-up.`, '');
+    `Figures are sums of per-file minimums over the rounds, in ms added over parse only. Configs normalized once, as perf.mjs does, not per call: ${r.configsNormalizedOnce ? 'yes' : 'no'}. ${r.machine}; ${r.date}; \`${r.command}\`; ${r.rounds} rounds after one warm-up.`, '');
   out.push('| files | configuration | added over parse only (ms) |', '| --- | --- | ---: |');
   const label = (key) => LABELS[key] ?? `${r.competitor} (flat/recommended)`;
   for (const [key, ms] of Object.entries(r.addedOverParseFiltered)) out.push(`| ${r.filteredFiles} the text filter lets through | ${label(key)} | ${ms} |`);

@@ -10,8 +10,8 @@
 //   npm run build && node --expose-gc bench/rule-cost-breakdown.mjs [--rounds N]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Linter } from 'eslint';
-import { listCorpusFiles } from './corpus-files.mjs';
-import { benchConfigs, competitorVersion } from './lint-config.mjs';
+import { CORPUS_DIR, listCorpusFiles } from './corpus-files.mjs';
+import { benchConfigs, competitorVersion, CONFIGS_NORMALIZED_ONCE, prepareConfig, VERIFY_OPTIONS } from './lint-config.mjs';
 import { machineSummary } from './measure.mjs';
 import { PHASES, ruleCostBreakdownMarkdown } from './rule-cost-breakdown-markdown.mjs';
 import { indexedNodeCollector } from '../dist/rules/utils/detector-rule.js';
@@ -48,13 +48,18 @@ const probes = {
   },
 };
 const configsBySourceType = new Map();
-/** perf.mjs's configurations (parse only, ours, eslint-plugin-listeners), and the probes on the same language options. */
+/**
+ * perf.mjs's configurations (parse only, ours, eslint-plugin-listeners), and the probes on the same language options,
+ * each normalized once as perf.mjs does: normalizing on every verify call would charge each configuration for
+ * validating its own rules' options, more for the competitor's three rules than for our one.
+ */
 function configsFor(sourceType) {
   if (!configsBySourceType.has(sourceType)) {
     const configs = benchConfigs(sourceType);
     const [base, ...rest] = configs.parse;
     const probe = (rule) => [{ ...base, plugins: { probe: probes }, rules: { [`probe/${rule}`]: 'error' } }, ...rest];
-    configsBySourceType.set(sourceType, { ...configs, 'call-listener': probe('call-listener'), collectors: probe('collectors'), capture: probe('capture') });
+    const plain = { ...configs, 'call-listener': probe('call-listener'), collectors: probe('collectors'), capture: probe('capture') };
+    configsBySourceType.set(sourceType, Object.fromEntries(Object.entries(plain).map(([key, config]) => [key, prepareConfig(config)])));
   }
   return configsBySourceType.get(sourceType);
 }
@@ -63,8 +68,8 @@ const OTHER_KEYS = ['parse', 'ours', 'competitor'];
 
 const files = listCorpusFiles().map((file) => ({ ...file, text: readFileSync(file.path, 'utf8') }));
 for (const file of files) file.filtered = mayRegisterText(file.text);
-const linter = new Linter({ configType: 'flat' });
-const lint = (file, key) => linter.verify(file.text, configsFor(file.sourceType)[key], file.path);
+const linter = new Linter({ configType: 'flat', cwd: CORPUS_DIR });
+const lint = (file, key) => linter.verify(file.text, configsFor(file.sourceType)[key], { ...VERIFY_OPTIONS, filename: file.path });
 
 // 1. Lint time per configuration, interleaved file by file in rotating order; round 0 warms up.
 const minimums = files.map((file) => Object.fromEntries((file.filtered ? FILTERED_KEYS : OTHER_KEYS).map((key) => [key, Infinity])));
@@ -148,6 +153,7 @@ const result = {
   machine: machineSummary(),
   command: 'npm run build && node --expose-gc bench/rule-cost-breakdown.mjs',
   rounds: ROUNDS,
+  configsNormalizedOnce: CONFIGS_NORMALIZED_ONCE,
   competitor: `eslint-plugin-listeners@${competitorVersion}`,
   filteredFiles: filtered.length,
   otherFiles: files.length - filtered.length,
