@@ -97,8 +97,9 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     // Most files of a project never add a listener: a look at the text spares them every listener below.
     if (!mayRegisterText(context.sourceCode.text)) return {};
-    const { typeChecked, detectorOptions } = splitOptions(options);
-    const typed = typeChecked ? typedAnalysis(context, detectorOptions) : null;
+    // The options go to the detector as ESLint hands them over (it ignores typeChecked): for a rule set by severity
+    // alone that is one object for every file, and the detector makes its settings for an options object once.
+    const typed = options.typeChecked === true ? typedAnalysis(context, options) : null;
     // The detector's index is built from ESLint's own traversal instead of a second walk of the file.
     const { listeners, nodes: indexedNodes } = indexedNodeCollector();
     return {
@@ -106,27 +107,13 @@ export default createRule<Options, MessageIds>({
       'Program:exit'(program) {
         const { findings } = analyzeFile(
           { ...analysisInputOf(context, program, indexedNodes), ...(typed ? { types: typed.types } : {}) },
-          typed ? { ...detectorOptions, externalCallers: typed.externalCallers } : detectorOptions,
+          typed ? { ...options, externalCallers: typed.externalCallers } : options,
         );
         reportFindings(context, findings);
       },
     };
   },
 });
-
-/**
- * The detector's options apart from typeChecked, by the options object ESLint hands the rule: the same object for every
- * file a configuration lints, so the detector's settings for it (analyzeFile) are made once, not once per file.
- */
-const splitByOptions = new WeakMap<Options[0], { typeChecked: boolean; detectorOptions: DetectorOptions }>();
-function splitOptions(options: Options[0]): { typeChecked: boolean; detectorOptions: DetectorOptions } {
-  let split = splitByOptions.get(options);
-  if (!split) {
-    const { typeChecked = false, ...detectorOptions } = options;
-    splitByOptions.set(options, (split = { typeChecked, detectorOptions }));
-  }
-  return split;
-}
 
 /**
  * The type-checked mode: TypeScript's view of receivers, and the calls into this file from repeating code in the
