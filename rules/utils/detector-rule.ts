@@ -1,7 +1,7 @@
 // What the rules built on the detector share: the nodes of ESLint's own traversal that the file index reads (so
 // the index is not built from a second walk), and reporting a finding with its suggestions as editor quick fixes.
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
-import { INDEXED_NODE_TYPES, IndexedNodeList, type AnalysisInput, type IndexedNodes, type TextEdit } from '../../src/analysis/index.js';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { FUNCTION_NODE_TYPES, INDEXED_NODE_TYPES, IndexedNodeList, type AnalysisInput, type IndexedNodes, type TextEdit } from '../../src/analysis/index.js';
 
 /**
  * Listeners that gather the INDEXED_NODE_TYPES nodes in traversal (source) order, with the function around each
@@ -20,8 +20,6 @@ export function indexedNodeCollector(): { listeners: TSESLint.RuleListener; node
   for (const type of FUNCTION_NODE_TYPES) listeners[`${type}:exit`] = exitFunction;
   return { listeners, nodes: list };
 }
-
-const FUNCTION_NODE_TYPES = [AST_NODE_TYPES.FunctionDeclaration, AST_NODE_TYPES.FunctionExpression, AST_NODE_TYPES.ArrowFunctionExpression] as const;
 
 interface SuggestedFix<MessageIds extends string> {
   readonly messageId: MessageIds;

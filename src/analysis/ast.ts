@@ -15,6 +15,9 @@ export type LoopNode =
   | TSESTree.WhileStatement
   | TSESTree.DoWhileStatement;
 
+/** The types isFunctionNode is true of. */
+export const FUNCTION_NODE_TYPES = [AST_NODE_TYPES.FunctionDeclaration, AST_NODE_TYPES.FunctionExpression, AST_NODE_TYPES.ArrowFunctionExpression] as const;
+
 export function isFunctionNode(node: TSESTree.Node | null | undefined): node is FunctionNode {
   return (
     node?.type === AST_NODE_TYPES.FunctionDeclaration ||

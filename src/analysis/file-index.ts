@@ -3,6 +3,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { visitorKeys } from '@typescript-eslint/visitor-keys';
 import {
+  FUNCTION_NODE_TYPES,
   tsOnlyArray,
   isFunctionNode,
   keyName,
@@ -67,9 +68,7 @@ export interface AnalysisInput {
 
 /** The node types the index reads; every other node is only passed through. */
 export const INDEXED_NODE_TYPES = [
-  AST_NODE_TYPES.FunctionDeclaration,
-  AST_NODE_TYPES.FunctionExpression,
-  AST_NODE_TYPES.ArrowFunctionExpression,
+  ...FUNCTION_NODE_TYPES,
   AST_NODE_TYPES.CallExpression,
   AST_NODE_TYPES.NewExpression,
   AST_NODE_TYPES.ImportDeclaration,
@@ -102,7 +101,10 @@ export interface IndexedNodes {
   readonly mayRegister: boolean;
 }
 
-/** Gathers IndexedNodes from a walk that enters each indexed node, and leaves each function, in source order. */
+/**
+ * Gathers IndexedNodes from a walk that enters each indexed node, and leaves each function (FUNCTION_NODE_TYPES),
+ * in source order.
+ */
 export class IndexedNodeList implements IndexedNodes {
   readonly nodes: TSESTree.Node[] = [];
   readonly outer: number[] = [];

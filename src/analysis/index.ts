@@ -15,6 +15,7 @@ import type { TypeOracle } from './types.js';
 import { DEFAULT_SETUP_FUNCTIONS } from './vocabulary.js';
 
 export type { AnalysisInput, FileIndex } from './file-index.js';
+export { FUNCTION_NODE_TYPES } from './ast.js';
 export { INDEXED_NODE_TYPES, IndexedNodeList, type IndexedNodes } from './file-index.js';
 export type { Registration } from './registrations.js';
 export { mayRegisterText } from './registrations.js';
