@@ -155,7 +155,8 @@ function settingsOf(options: DetectorOptions): Settings {
 function runAnalysis(input: AnalysisInput, settings: Settings, everyFile: boolean): FileAnalysis {
   const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
   if (!everyFile && !indexedNodes.mayRegister) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
-  const index = fileIndexOf({ ...input, indexedNodes });
+  // The input is copied only when its nodes were gathered here: fileIndexOf copies what it keeps anyway.
+  const index = fileIndexOf(input.indexedNodes ? input : { ...input, indexedNodes });
   if (!everyFile && index.registrations.length === 0) return { findings: NO_FINDINGS, index, contexts: null, graph: null, receivers: null };
   const findings: Finding[] = [];
 
