@@ -99,6 +99,8 @@ export interface IndexedNodes {
   readonly outer: readonly number[];
   /** Could one of the nodes register a listener (mayRegister)? Asked as each node is met, while it is at hand. */
   readonly mayRegister: boolean;
+  /** The index's tables of what the nodes declare and call, filled as each node is met. */
+  readonly tables: NodeTables;
 }
 
 /**
@@ -109,19 +111,27 @@ export class IndexedNodeList implements IndexedNodes {
   readonly nodes: TSESTree.Node[] = [];
   readonly outer: number[] = [];
   mayRegister = false;
+  readonly tables = new NodeTables();
   /** The position of the innermost open function, -1 outside every function. */
   private open = -1;
+  /** The innermost open function's entry in the tables. */
+  private openFunction: FunctionInfo | null = null;
 
   enter(node: TSESTree.Node): void {
     if (!this.mayRegister) this.mayRegister = mayRegister(node);
     this.outer.push(this.open);
-    if (isFunctionNode(node)) this.open = this.nodes.length;
+    const fn = this.tables.add(node, this.openFunction);
+    if (fn) {
+      this.open = this.nodes.length;
+      this.openFunction = fn;
+    }
     this.nodes.push(node);
   }
 
   /** Called as the walk leaves a function node: the one around it is open again. */
   exitFunction(): void {
     this.open = this.outer[this.open] ?? -1;
+    this.openFunction = this.openFunction?.parent ?? null;
   }
 }
 
@@ -295,107 +305,55 @@ export function tablesOf(index: FileIndex): FileIndex {
   return indexes.get(index.input.ast)?.plain ?? index;
 }
 
-function buildFileIndex(input: AnalysisInput): FileIndex {
-  const functions: FunctionInfo[] = [];
-  const functionByNode = new Map<TSESTree.Node, FunctionInfo>();
-  const functionsByName = new Map<string, FunctionInfo[]>();
-  const registrations: Registration[] = [];
-  const removals: Removal[] = [];
-  const removeAlls: RemoveAll[] = [];
-  const calls: TSESTree.CallExpression[] = [];
-  const news: TSESTree.NewExpression[] = [];
-  const imports = new Map<string, string>();
-  const fieldWrites = new Map<ClassNode | FunctionNode, Map<string, TSESTree.Node[]>>();
-  const classesByName = new Map<string, ClassNode>();
-  const assignedProperties = new Set<string>();
+/** The class `this` is an instance of in fn: fn's own, or through arrow functions, an enclosing function's. */
+function classOfThis(fn: FunctionInfo | null): ClassNode | null {
+  let current = fn;
+  while (current) {
+    if (current.classNode) return current.classNode;
+    // Arrow functions see the `this` of their enclosing function.
+    if (current.node.type !== AST_NODE_TYPES.ArrowFunctionExpression) return null;
+    current = current.parent;
+  }
+  return null;
+}
 
-  const variableOf = createVariableResolver(input.scopeManager);
+function thisOwnerOf(fn: FunctionInfo | null): ClassNode | FunctionNode | null {
+  const cls = classOfThis(fn);
+  if (cls) return cls;
+  let current = fn;
+  while (current?.node.type === AST_NODE_TYPES.ArrowFunctionExpression) current = current.parent;
+  return current?.node ?? null;
+}
 
-  const classOfThis = (fn: FunctionInfo | null): ClassNode | null => {
-    let current = fn;
-    while (current) {
-      if (current.classNode) return current.classNode;
-      // Arrow functions see the `this` of their enclosing function.
-      if (current.node.type !== AST_NODE_TYPES.ArrowFunctionExpression) return null;
-      current = current.parent;
-    }
-    return null;
-  };
+/**
+ * The tables of the index that each indexed node adds to on its own, given the function around it: filled as a walk
+ * enters the nodes in source order (functions before what they hold). ESLint's traversal has just touched a node when
+ * it hands it over; read after the lint, the same nodes cost a cache miss each, which was most of indexing a file.
+ */
+export class NodeTables {
+  readonly functions: FunctionInfo[] = [];
+  readonly functionByNode = new Map<TSESTree.Node, FunctionInfo>();
+  readonly functionsByName = new Map<string, FunctionInfo[]>();
+  readonly calls: TSESTree.CallExpression[] = [];
+  /** The function around each of `calls`, at the same position. */
+  readonly callFunctions: (FunctionInfo | null)[] = [];
+  readonly news: TSESTree.NewExpression[] = [];
+  readonly imports = new Map<string, string>();
+  readonly fieldWrites = new Map<ClassNode | FunctionNode, Map<string, TSESTree.Node[]>>();
+  readonly classesByName = new Map<string, ClassNode>();
+  readonly assignedProperties = new Set<string>();
 
-  const thisOwnerOf = (fn: FunctionInfo | null): ClassNode | FunctionNode | null => {
-    const cls = classOfThis(fn);
-    if (cls) return cls;
-    let current = fn;
-    while (current?.node.type === AST_NODE_TYPES.ArrowFunctionExpression) current = current.parent;
-    return current?.node ?? null;
-  };
-
-  const recordFieldWrite = (owner: ClassNode | FunctionNode, field: string, value: TSESTree.Node): void => {
-    let fields = fieldWrites.get(owner);
-    if (!fields) fieldWrites.set(owner, (fields = new Map<string, TSESTree.Node[]>()));
-    const list = fields.get(field);
-    if (list) list.push(value);
-    else fields.set(field, [value]);
-  };
-
-  const addByName = (name: string | null, info: FunctionInfo): void => {
-    if (name === null) return;
-    const list = functionsByName.get(name);
-    if (list) list.push(info);
-    else functionsByName.set(name, [info]);
-  };
-
-  const { nodes, outer } = input.indexedNodes ?? collectIndexedNodes(input.ast);
-  /** The nearest function around a node, climbing parents; functions are indexed before what they hold. */
-  const functionAround = (node: TSESTree.Node): FunctionInfo | null => {
-    for (let current = node.parent; current; current = current.parent) {
-      const info = functionByNode.get(current);
-      if (info) return info;
-    }
-    return null;
-  };
-  // The function indexed at each position of `nodes`, read through `outer`, which only points at functions. (Not a
-  // typed array: allocating one costs more than this whole loop on a small file.)
-  const functionAt: (FunctionInfo | null)[] = [];
-  const callFunctions: (FunctionInfo | null)[] = [];
-  for (let n = 0; n < nodes.length; n++) {
-    const node = nodes[n]!;
-    const around = outer[n]!;
-    const outerFn = around === -1 ? null : functionAt[around]!;
-
-    if (isFunctionNode(node)) {
-      const naming = nameForFunction(node);
-      const owner = naming.classNode ? classDisplayName(naming.classNode) : null;
-      const info: FunctionInfo = {
-        id: functions.length,
-        node,
-        name: naming.name,
-        displayName:
-          naming.name === null ? 'an anonymous function' : owner ? `${owner}.${naming.name}` : naming.name,
-        parent: outerFn,
-        classNode: naming.classNode,
-        isConstructor: naming.isConstructor,
-        decorators: naming.decorators,
-        calls: [],
-        news: [],
-      };
-      functions.push(info);
-      functionByNode.set(node, info);
-      addByName(naming.name, info);
-      functionAt.push(info);
-    } else {
-      functionAt.push(null);
-    }
-
+  /** Adds an indexed node met inside `outerFn` (null at module level); for a function node, returns its entry. */
+  add(node: TSESTree.Node, outerFn: FunctionInfo | null): FunctionInfo | null {
+    if (isFunctionNode(node)) return this.addFunction(node, outerFn);
     switch (node.type) {
-      case AST_NODE_TYPES.CallExpression: {
-        calls.push(node);
-        callFunctions.push(outerFn);
+      case AST_NODE_TYPES.CallExpression:
+        this.calls.push(node);
+        this.callFunctions.push(outerFn);
         outerFn?.calls.push(node);
         break;
-      }
       case AST_NODE_TYPES.NewExpression:
-        news.push(node);
+        this.news.push(node);
         outerFn?.news.push(node);
         break;
       case AST_NODE_TYPES.ImportDeclaration: {
@@ -404,9 +362,9 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
           if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
             const imported =
               specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
-            imports.set(specifier.local.name, imported === 'default' ? spec : `${spec}#${imported}`);
+            this.imports.set(specifier.local.name, imported === 'default' ? spec : `${spec}#${imported}`);
           } else {
-            imports.set(specifier.local.name, spec);
+            this.imports.set(specifier.local.name, spec);
           }
         }
         break;
@@ -414,13 +372,13 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
       case AST_NODE_TYPES.VariableDeclarator: {
         const spec = requiredModule(node.init);
         if (spec !== null) {
-          if (node.id.type === AST_NODE_TYPES.Identifier) imports.set(node.id.name, spec);
+          if (node.id.type === AST_NODE_TYPES.Identifier) this.imports.set(node.id.name, spec);
           else if (node.id.type === AST_NODE_TYPES.ObjectPattern) {
             for (const property of node.id.properties) {
               if (property.type !== AST_NODE_TYPES.Property) continue;
               const imported = keyName(property.key, property.computed);
               if (imported !== null && property.value.type === AST_NODE_TYPES.Identifier) {
-                imports.set(property.value.name, `${spec}#${imported}`);
+                this.imports.set(property.value.name, `${spec}#${imported}`);
               }
             }
           }
@@ -432,30 +390,82 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
         if (target.type === AST_NODE_TYPES.MemberExpression) {
           const name = memberName(target);
           const key = name ?? (target.property.type === AST_NODE_TYPES.Identifier ? `[${target.property.name}]` : null);
-          if (key !== null) assignedProperties.add(key);
+          if (key !== null) this.assignedProperties.add(key);
           if (unwrap(target.object).type === AST_NODE_TYPES.ThisExpression && name !== null) {
             const owner = thisOwnerOf(outerFn);
-            if (owner) recordFieldWrite(owner, name, node.right);
+            if (owner) this.recordFieldWrite(owner, name, node.right);
           }
         }
         break;
       }
       case AST_NODE_TYPES.PropertyDefinition: {
         const name = keyName(node.key, node.computed);
-        if (name !== null && node.value && !node.static) recordFieldWrite(node.parent.parent, name, node.value);
+        if (name !== null && node.value && !node.static) this.recordFieldWrite(node.parent.parent, name, node.value);
         break;
       }
       case AST_NODE_TYPES.ClassDeclaration:
       case AST_NODE_TYPES.ClassExpression:
-        if (node.id) classesByName.set(node.id.name, node);
+        if (node.id) this.classesByName.set(node.id.name, node);
         else if (node.parent.type === AST_NODE_TYPES.VariableDeclarator && node.parent.id.type === AST_NODE_TYPES.Identifier) {
-          classesByName.set(node.parent.id.name, node);
+          this.classesByName.set(node.parent.id.name, node);
         }
         break;
       default:
         break;
     }
+    return null;
   }
+
+  private addFunction(node: FunctionNode, outerFn: FunctionInfo | null): FunctionInfo {
+    const naming = nameForFunction(node);
+    const owner = naming.classNode ? classDisplayName(naming.classNode) : null;
+    const info: FunctionInfo = {
+      id: this.functions.length,
+      node,
+      name: naming.name,
+      displayName: naming.name === null ? 'an anonymous function' : owner ? `${owner}.${naming.name}` : naming.name,
+      parent: outerFn,
+      classNode: naming.classNode,
+      isConstructor: naming.isConstructor,
+      decorators: naming.decorators,
+      calls: [],
+      news: [],
+    };
+    this.functions.push(info);
+    this.functionByNode.set(node, info);
+    if (naming.name !== null) {
+      const list = this.functionsByName.get(naming.name);
+      if (list) list.push(info);
+      else this.functionsByName.set(naming.name, [info]);
+    }
+    return info;
+  }
+
+  private recordFieldWrite(owner: ClassNode | FunctionNode, field: string, value: TSESTree.Node): void {
+    let fields = this.fieldWrites.get(owner);
+    if (!fields) this.fieldWrites.set(owner, (fields = new Map<string, TSESTree.Node[]>()));
+    const list = fields.get(field);
+    if (list) list.push(value);
+    else fields.set(field, [value]);
+  }
+}
+
+function buildFileIndex(input: AnalysisInput): FileIndex {
+  const { tables } = input.indexedNodes ?? collectIndexedNodes(input.ast);
+  const { functions, functionByNode, functionsByName, calls, callFunctions, news, imports, fieldWrites, classesByName, assignedProperties } = tables;
+  const registrations: Registration[] = [];
+  const removals: Removal[] = [];
+  const removeAlls: RemoveAll[] = [];
+  const variableOf = createVariableResolver(input.scopeManager);
+
+  /** The nearest function around a node, climbing parents; functions are indexed before what they hold. */
+  const functionAround = (node: TSESTree.Node): FunctionInfo | null => {
+    for (let current = node.parent; current; current = current.parent) {
+      const info = functionByNode.get(current);
+      if (info) return info;
+    }
+    return null;
+  };
 
   const enclosingFunction = (node: TSESTree.Node): FunctionInfo | null => {
     const own = functionByNode.get(node);
