@@ -34,14 +34,14 @@ const probes = {
   rules: {
     'call-listener': { create: () => ({ CallExpression() {} }) },
     collectors: {
-      create() {
-        const { listeners } = indexedNodeCollector();
+      create(context) {
+        const { listeners } = indexedNodeCollector(context.sourceCode);
         return { ...listeners, 'Program:exit'() {} };
       },
     },
     capture: {
       create(context) {
-        const { listeners, nodes } = indexedNodeCollector();
+        const { listeners, nodes } = indexedNodeCollector(context.sourceCode);
         return { ...listeners, 'Program:exit': (ast) => { captured = { ast, scopeManager: context.sourceCode.scopeManager, text: context.sourceCode.text, indexedNodes: nodes }; } };
       },
     },

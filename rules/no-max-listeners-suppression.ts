@@ -52,7 +52,7 @@ export default createRule<Options, MessageIds>({
   },
   create(context, [options]) {
     if (!mayRaiseMaxListenersText(context.sourceCode.text)) return {};
-    const { listeners, nodes: indexedNodes } = indexedNodeCollector();
+    const { listeners, nodes: indexedNodes } = indexedNodeCollector(context.sourceCode);
     const updateExpressions: TSESTree.UpdateExpression[] = [];
     return {
       ...listeners,

@@ -101,7 +101,7 @@ export default createRule<Options, MessageIds>({
     // alone that is one object for every file, and the detector makes its settings for an options object once.
     const typed = options.typeChecked === true ? typedAnalysis(context, options) : null;
     // The detector's index is built from ESLint's own traversal instead of a second walk of the file.
-    const { listeners, nodes: indexedNodes } = indexedNodeCollector();
+    const { listeners, nodes: indexedNodes } = indexedNodeCollector(context.sourceCode);
     return {
       ...listeners,
       'Program:exit'(program) {

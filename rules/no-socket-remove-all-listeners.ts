@@ -51,7 +51,7 @@ export default createRule<Options, MessageIds>({
   create(context, [options]) {
     if (!mayRemoveAllText(context.sourceCode.text)) return {};
     // The detector's index is built from ESLint's own traversal instead of a second walk of the file.
-    const { listeners, nodes: indexedNodes } = indexedNodeCollector();
+    const { listeners, nodes: indexedNodes } = indexedNodeCollector(context.sourceCode);
     return {
       ...listeners,
       'Program:exit'(program) {

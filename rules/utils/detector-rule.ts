@@ -3,12 +3,20 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { FUNCTION_NODE_TYPES, INDEXED_NODE_TYPES, IndexedNodeList, type AnalysisInput, type IndexedNodes, type TextEdit } from '../../src/analysis/index.js';
 
+/** The list of each file being linted, by its SourceCode: one for all the rules of the plugin that read it. */
+const listsBySource = new WeakMap<object, IndexedNodeList>();
+
 /**
  * Listeners that gather the INDEXED_NODE_TYPES nodes in traversal (source) order, with the function around each
- * (ESLint's exit from a function closes it), and the list they fill.
+ * (ESLint's exit from a function closes it), and the list they fill. The rules of the plugin linting one file share
+ * the list: ESLint creates every rule before its traversal, so the first rule to ask gets the listeners and the
+ * others no listeners and the same list, complete by the time any `Program:exit` runs.
  */
-export function indexedNodeCollector(): { listeners: TSESLint.RuleListener; nodes: IndexedNodes } {
+export function indexedNodeCollector(sourceCode: object): { listeners: TSESLint.RuleListener; nodes: IndexedNodes } {
+  const shared = listsBySource.get(sourceCode);
+  if (shared) return { listeners: {}, nodes: shared };
   const list = new IndexedNodeList();
+  listsBySource.set(sourceCode, list);
   const enter = (node: TSESTree.Node): void => {
     list.enter(node);
   };

@@ -183,8 +183,8 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
   const capture = {
     rules: {
       capture: {
-        create() {
-          const { listeners, nodes } = indexedNodeCollector();
+        create(context: { sourceCode: object }) {
+          const { listeners, nodes } = indexedNodeCollector(context.sourceCode);
           return { ...listeners, 'Program:exit': (ast: TSESTree.Program) => void gathered.push({ ast, nodes }) };
         },
       },
@@ -229,5 +229,43 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
     expect(compared).toBeGreaterThan(30);
     expect(registering).toBeGreaterThan(5);
     expect(withFunctions).toBeGreaterThan(30);
+  });
+});
+
+describe('the rules of one lint', () => {
+  // The first rule to ask for a file's nodes gets the listeners that gather them; the others read the same list.
+  const code = [
+    "import https from 'node:https';",
+    "import { EventEmitter } from 'node:events';",
+    'const jobs = new EventEmitter();',
+    'jobs.setMaxListeners(0);',
+    'export function get(agent, url) {',
+    '  https.get(url, { agent }, (res) => {',
+    "    res.socket.on('close', () => {});",
+    '    res.socket.removeAllListeners();',
+    '  });',
+    '}',
+  ].join('\n');
+  const ruleIds = Object.keys(plugin.configs.recommended.rules ?? {});
+  const lint = (rules: string[]) =>
+    new Linter({ configType: 'flat' })
+      .verify(code, [{ files: ['**/*.js'], plugins: plugin.configs.recommended.plugins, rules: Object.fromEntries(rules.map((id) => [id, 'error'])) }], 'service.js')
+      .map((m) => `${m.ruleId}:${m.line}:${m.column} ${m.message}`);
+
+  it('report together what each reports alone, in either order', () => {
+    const alone = ruleIds.map((id) => lint([id]));
+    for (const messages of alone) expect(messages).toHaveLength(1);
+    expect(lint(ruleIds).sort()).toEqual(alone.flat().sort());
+    expect(lint([...ruleIds].reverse()).sort()).toEqual(alone.flat().sort());
+  });
+
+  it('gather the nodes once, through the first rule that asks', () => {
+    const sourceCode = {};
+    const first = indexedNodeCollector(sourceCode);
+    const second = indexedNodeCollector(sourceCode);
+    expect(Object.keys(first.listeners).length).toBeGreaterThan(0);
+    expect(second.listeners).toEqual({});
+    expect(second.nodes).toBe(first.nodes);
+    expect(indexedNodeCollector({}).nodes).not.toBe(first.nodes);
   });
 });
