@@ -90,16 +90,14 @@ const CODE_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntrie
 );
 
 /**
- * The nodes of INDEXED_NODE_TYPES in source order, and for each the position in `nodes` of the innermost function
- * node around it (-1 at module level). Whoever walks the tree knows which functions are open; the index would
- * otherwise have to compare every node's range with theirs, and the range arrays are cold by the time it runs.
+ * The nodes of INDEXED_NODE_TYPES in source order, and the index's tables of what they declare and call, filled as
+ * each node is met. Whoever walks the tree knows which functions are open around a node; the index would otherwise
+ * have to find them from ranges or parents, on nodes that are cold by the time it runs.
  */
 export interface IndexedNodes {
   readonly nodes: readonly TSESTree.Node[];
-  readonly outer: readonly number[];
   /** Could one of the nodes register a listener (mayRegister)? Asked as each node is met, while it is at hand. */
   readonly mayRegister: boolean;
-  /** The index's tables of what the nodes declare and call, filled as each node is met. */
   readonly tables: NodeTables;
 }
 
@@ -109,28 +107,19 @@ export interface IndexedNodes {
  */
 export class IndexedNodeList implements IndexedNodes {
   readonly nodes: TSESTree.Node[] = [];
-  readonly outer: number[] = [];
   mayRegister = false;
   readonly tables = new NodeTables();
-  /** The position of the innermost open function, -1 outside every function. */
-  private open = -1;
-  /** The innermost open function's entry in the tables. */
+  /** The innermost open function's entry in the tables, null outside every function. */
   private openFunction: FunctionInfo | null = null;
 
   enter(node: TSESTree.Node): void {
     if (!this.mayRegister) this.mayRegister = mayRegister(node);
-    this.outer.push(this.open);
-    const fn = this.tables.add(node, this.openFunction);
-    if (fn) {
-      this.open = this.nodes.length;
-      this.openFunction = fn;
-    }
+    this.openFunction = this.tables.add(node, this.openFunction) ?? this.openFunction;
     this.nodes.push(node);
   }
 
   /** Called as the walk leaves a function node: the one around it is open again. */
   exitFunction(): void {
-    this.open = this.outer[this.open] ?? -1;
     this.openFunction = this.openFunction?.parent ?? null;
   }
 }

@@ -4,7 +4,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import tsParser, { parseForESLint } from '@typescript-eslint/parser';
-import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../rules/index.js';
@@ -191,7 +191,7 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
     },
   };
 
-  it('are the nodes of the walk, each with the nearest function around it', () => {
+  it('are the nodes of the walk, and the tables give each the nearest function around it', () => {
     const linter = new Linter({ configType: 'flat' });
     let compared = 0;
     let withFunctions = 0;
@@ -212,18 +212,27 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
       const { ast, nodes } = last;
       const walked = collectIndexedNodes(ast);
       expect(walked.nodes, file).toEqual(nodes.nodes);
-      expect(walked.outer, file).toEqual(nodes.outer);
       expect(nodes.mayRegister, file).toBe(nodes.nodes.some(mayRegister));
       expect(walked.mayRegister, file).toBe(nodes.mayRegister);
-      const position = new Map(nodes.nodes.map((node, i) => [node, i]));
-      const nearest = nodes.nodes.map((node) => {
-        let around = node.parent;
-        while (around && !isFunctionNode(around)) around = around.parent;
-        return around ? position.get(around) : -1;
-      });
-      expect(nodes.outer, file).toEqual(nearest);
+      // The function around each function and each call, as the tables have it (by id: -1 at module level) ...
+      const { functions, calls, callFunctions } = nodes.tables;
+      const around = {
+        functions: functions.map((fn) => fn.parent?.id ?? -1),
+        calls: callFunctions.map((fn) => fn?.id ?? -1),
+      };
+      expect(functions.map((fn) => fn.node), file).toEqual(nodes.nodes.filter(isFunctionNode));
+      expect(calls, file).toEqual(nodes.nodes.filter((node) => node.type === AST_NODE_TYPES.CallExpression));
+      expect({ functions: walked.tables.functions.map((fn) => fn.parent?.id ?? -1), calls: walked.tables.callFunctions.map((fn) => fn?.id ?? -1) }, file).toEqual(around);
+      // ... is the nearest one up the parents.
+      const idOf = new Map(functions.map((fn) => [fn.node as TSESTree.Node, fn.id]));
+      const nearest = (node: TSESTree.Node): number => {
+        let up = node.parent;
+        while (up && !isFunctionNode(up)) up = up.parent;
+        return up ? idOf.get(up)! : -1;
+      };
+      expect(around, file).toEqual({ functions: functions.map((fn) => nearest(fn.node)), calls: calls.map(nearest) });
       compared++;
-      if (nodes.outer.some((at) => at !== -1)) withFunctions++;
+      if (around.calls.some((id) => id !== -1)) withFunctions++;
       if (nodes.mayRegister) registering++;
     }
     expect(compared).toBeGreaterThan(30);
