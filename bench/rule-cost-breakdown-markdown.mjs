@@ -4,7 +4,7 @@ export const PHASES = ['index', 'graph', 'contexts', 'receivers', 'pairing', 'fi
 
 const LABELS = {
   'call-listener': 'a rule whose one CallExpression listener does nothing',
-  collectors: "our rule's node collectors alone, no analysis",
+  collectors: "our rule's node collectors alone (they fill the index's tables as they go), no analysis",
   ours: 'listener-leak/no-per-request-listener',
 };
 
@@ -20,7 +20,8 @@ export function ruleCostBreakdownMarkdown(r) {
   const label = (key) => LABELS[key] ?? `${r.competitor} (flat/recommended)`;
   for (const [key, ms] of Object.entries(r.addedOverParseFiltered)) out.push(`| ${r.filteredFiles} the text filter lets through | ${label(key)} | ${ms} |`);
   for (const [key, ms] of Object.entries(r.addedOverParseOther)) out.push(`| ${r.otherFiles} others | ${label(key)} | ${ms} |`);
-  out.push('', `The detector's phases on the ${r.filteredFiles} filtered files (ms):`, '');
+  out.push('', `The detector's phases on the ${r.filteredFiles} filtered files (ms). The index phase matches registrations and`,
+    'assembles the index from the tables the collectors filled during the lint:', '');
   out.push(`| the file holds | files | ${PHASES.join(' | ')} | total |`, `| --- | ---: | ${PHASES.map(() => '---:').join(' | ')} | ---: |`);
   for (const [kind, row] of Object.entries(r.phases)) out.push(`| ${kind} | ${row.files} | ${PHASES.map((phase) => row[phase] ?? '').join(' | ')} | ${row.total} |`);
   out.push('');

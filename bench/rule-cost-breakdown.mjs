@@ -2,7 +2,8 @@
 // target (our rule costs no more than their recommended config) in parts. In one process, interleaved file by file:
 //  - the files our text filter lets through (`mayRegisterText`) are linted with parse only, a rule whose one
 //    CallExpression listener does nothing (what any rule pays for ESLint to call it), our rule's node collectors alone
-//    (the listeners that gather the nodes the detector indexes, with no analysis), our rule, and eslint-plugin-listeners;
+//    (the listeners that gather the nodes the detector indexes and fill its tables, with no analysis), our rule, and
+//    eslint-plugin-listeners;
 //  - the other files with parse only, our rule (the text filter, then nothing) and eslint-plugin-listeners;
 //  - and the detector's phases on the filtered files, by what the file turns out to hold.
 // Costs are sums of per-file minimums over the rounds (the least noisy figure on a shared machine).
