@@ -6,7 +6,7 @@ import { callGraphOf, type CallGraph } from './call-graph.js';
 import { fileIndexOf, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
 import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './fixes.js';
 import { findReconnectsAfterTeardown } from './teardown-reconnects.js';
-import { buildPairingFinder, type Pairing, type Problem } from './pairing.js';
+import { buildPairingFinder, type Pairing, type PairingFinder, type Problem } from './pairing.js';
 import { buildReceivers, type Lifetime, type ReceiverOptions, type Receivers } from './receivers.js';
 import { shownEvent, type Registration } from './registrations.js';
 import { describeRepeat } from './repeat-description.js';
@@ -163,7 +163,9 @@ function runAnalysis(input: AnalysisInput, settings: Settings, everyFile: boolea
   const graph = callGraphOf(index);
   const contexts = buildRepeatingContexts(index, graph, settings.repeat);
   const receivers = buildReceivers(index, graph, contexts, settings.receivers);
-  const pairing = buildPairingFinder(index, graph, contexts, receivers);
+  // Built for the first registration that asks: in most files none repeats on a long-lived receiver, and the finder
+  // groups every removal, registration and teardown call of the file by receiver before its first answer.
+  let pairing: PairingFinder | null = null;
   const ignored = settings.ignoreEvents;
 
   for (const registration of index.registrations) {
@@ -172,6 +174,7 @@ function runAnalysis(input: AnalysisInput, settings: Settings, everyFile: boolea
     if (!frame) continue;
     const lifetime = receivers.lifetimeOf(registration.receiver, frame, registration.call);
     if (lifetime.kind !== 'long-lived') continue;
+    pairing ??= buildPairingFinder(index, graph, contexts, receivers);
     const paired = pairing.pairingOf(registration, frame);
     if (paired.kind !== 'unpaired') continue;
     // With types: `router.on('/path', ...)` on something that is no emitter is no registration. Asked last, of what
