@@ -317,7 +317,8 @@ function thisOwnerOf(fn: FunctionInfo | null): ClassNode | FunctionNode | null {
 /**
  * The tables of the index that each indexed node adds to on its own, given the function around it: filled as a walk
  * enters the nodes in source order (functions before what they hold). ESLint's traversal has just touched a node when
- * it hands it over; read after the lint, the same nodes cost a cache miss each, which was most of indexing a file.
+ * it hands it over; read after the lint, the same nodes cost a cache miss each (over the corpus files the rule
+ * indexes, a second index of each, built right after the first, took 26 ms a round against 46).
  */
 export class NodeTables {
   readonly functions: FunctionInfo[] = [];
