@@ -124,6 +124,22 @@ export class IndexedNodeList implements IndexedNodes {
   }
 }
 
+/** The walks of trees, by the scope manager of the tree's analysis (one tree has one; see indexedNodesOf). */
+const walks = new WeakMap<ScopeManagerLike, IndexedNodes>();
+
+/**
+ * The input's nodes: those its caller gathered (an ESLint rule, from the traversal), or else the walk of its tree, made
+ * once. The project pass analyses a file again as calls into it are found, and the walk now fills the index's tables
+ * too. Kept by scope manager, not by tree: an analysis of the tree with another scope manager gets tables of its own,
+ * as the call graph kept by the tables resolves calls through the index's scope manager.
+ */
+export function indexedNodesOf(input: AnalysisInput): IndexedNodes {
+  if (input.indexedNodes) return input.indexedNodes;
+  let walked = walks.get(input.scopeManager);
+  if (!walked) walks.set(input.scopeManager, (walked = collectIndexedNodes(input.ast)));
+  return walked;
+}
+
 /**
  * Walks the AST (iteratively: generated code nests deep) and returns the indexed nodes in source order, skipping
  * types. A bare parser (the codemod's) leaves `parent` unset; the walk then sets it on every node, as ESLint would.
@@ -441,7 +457,7 @@ export class NodeTables {
 }
 
 function buildFileIndex(input: AnalysisInput): FileIndex {
-  const { tables } = input.indexedNodes ?? collectIndexedNodes(input.ast);
+  const { tables } = indexedNodesOf(input);
   const { functions, functionByNode, functionsByName, calls, callFunctions, news, imports, fieldWrites, classesByName, assignedProperties } = tables;
   const registrations: Registration[] = [];
   const removals: Removal[] = [];

@@ -3,7 +3,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { describeNode, line } from './ast.js';
 import { callGraphOf, type CallGraph } from './call-graph.js';
-import { fileIndexOf, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
+import { fileIndexOf, indexedNodesOf, type AnalysisInput, type FileIndex } from './file-index.js';
 import { guardWithWeakSet, removeWhenRequestEnds, type FixSuggestion } from './fixes.js';
 import { findReconnectsAfterTeardown } from './teardown-reconnects.js';
 import { buildPairingFinder, type Pairing, type PairingFinder, type Problem } from './pairing.js';
@@ -153,10 +153,9 @@ function settingsOf(options: DetectorOptions): Settings {
 }
 
 function runAnalysis(input: AnalysisInput, settings: Settings, everyFile: boolean): FileAnalysis {
-  const indexedNodes = input.indexedNodes ?? collectIndexedNodes(input.ast);
-  if (!everyFile && !indexedNodes.mayRegister) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
-  // The input is copied only when its nodes were gathered here: fileIndexOf copies what it keeps anyway.
-  const index = fileIndexOf(input.indexedNodes ? input : { ...input, indexedNodes });
+  const { mayRegister } = indexedNodesOf(input);
+  if (!everyFile && !mayRegister) return { findings: NO_FINDINGS, index: null, contexts: null, graph: null, receivers: null };
+  const index = fileIndexOf(input);
   if (!everyFile && index.registrations.length === 0) return { findings: NO_FINDINGS, index, contexts: null, graph: null, receivers: null };
   const findings: Finding[] = [];
 

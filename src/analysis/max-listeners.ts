@@ -4,7 +4,7 @@
 import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { calleeName, describeNode, memberName, pushChildNodes, unwrap } from './ast.js';
 import { definitionOf } from './bindings.js';
-import { fileIndexOf, collectIndexedNodes, type AnalysisInput, type FileIndex } from './file-index.js';
+import { fileIndexOf, indexedNodesOf, type AnalysisInput, type FileIndex } from './file-index.js';
 import { moduleValueOf } from './modules.js';
 
 export type MaxListenersFindingKind = 'raisesEmitterLimit' | 'raisesDefaultLimit';
@@ -43,13 +43,9 @@ type Limit = { readonly kind: 'off'; readonly text: string } | { readonly kind: 
 
 export function findMaxListenersSuppressions(input: MaxListenersInput, options: MaxListenersOptions = {}): MaxListenersFinding[] {
   const threshold = options.threshold ?? DEFAULT_THRESHOLD;
-  let indexedNodes = input.indexedNodes;
-  let updates = input.updateExpressions;
-  if (!indexedNodes) {
-    indexedNodes = collectIndexedNodes(input.ast);
-    updates = updates ?? collectUpdates(input.ast);
-  }
-  const index = fileIndexOf({ ...input, indexedNodes });
+  const indexedNodes = indexedNodesOf(input);
+  const updates = input.updateExpressions ?? (input.indexedNodes ? undefined : collectUpdates(input.ast));
+  const index = fileIndexOf(input);
   const { text } = input;
   const findings: MaxListenersFinding[] = [];
 

@@ -7,7 +7,7 @@ import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../rules/index.js';
 import { analyzeFile } from '../../src/analysis/index.js';
-import { fileIndexOf } from '../../src/analysis/file-index.js';
+import { collectIndexedNodes, fileIndexOf, indexedNodesOf } from '../../src/analysis/file-index.js';
 import { analyzeProject } from '../../src/analysis/project.js';
 
 const exampleDir = join(import.meta.dirname, '..', '..', 'examples', 'rpc-service', 'src');
@@ -53,5 +53,23 @@ describe('fileIndexOf', () => {
     const types = { receiverType: () => null, nodeType: () => null };
     const second = fileIndexOf({ ast, scopeManager: parseForESLint(text, { sourceType: 'module' }).scopeManager, text, types });
     expect(second.functions).not.toBe(first.functions);
+  });
+});
+
+describe('indexedNodesOf', () => {
+  const text = readFileSync(join(exampleDir, files[0]!), 'utf8');
+
+  it('walks a tree once for its scope manager, however often it is analysed, and again for another', () => {
+    const { ast, scopeManager } = parseForESLint(text, { sourceType: 'module', range: true, loc: true });
+    const walked = indexedNodesOf({ ast, scopeManager, text });
+    expect(walked.nodes.length).toBeGreaterThan(0);
+    analyzeFile({ ast, scopeManager, text }, {}, true);
+    analyzeFile({ ast, scopeManager, text }, { perRequestFunctions: ['handle'] }, true);
+    expect(indexedNodesOf({ ast, scopeManager, text })).toBe(walked);
+    expect(fileIndexOf({ ast, scopeManager, text }).functions).toBe(walked.tables.functions);
+    expect(indexedNodesOf({ ast, scopeManager: parseForESLint(text, { sourceType: 'module' }).scopeManager, text })).not.toBe(walked);
+    // Nodes a caller gathered itself (a rule, from ESLint's traversal) are used as they are.
+    const gathered = collectIndexedNodes(ast);
+    expect(indexedNodesOf({ ast, scopeManager, text, indexedNodes: gathered })).toBe(gathered);
   });
 });
