@@ -56,15 +56,20 @@ const requireFromHere = createRequire(import.meta.url);
 const flatConfigArrayPath = path.join(path.dirname(requireFromHere.resolve('eslint')), 'config', 'flat-config-array.js');
 const FlatConfigArray = existsSync(flatConfigArrayPath) ? requireFromHere(flatConfigArrayPath).FlatConfigArray : undefined;
 
-/** Whether prepareConfig normalizes (false: ESLint moved FlatConfigArray, and every verify call normalizes again). */
+/** Whether prepareConfigs normalizes (false: ESLint moved FlatConfigArray, and every verify call normalizes again). */
 export const CONFIGS_NORMALIZED_ONCE = Boolean(FlatConfigArray);
 
 /** A config array normalized once, as an ESLint run would, for Linter#verify to take as is. */
-export function prepareConfig(config) {
+function prepareConfig(config) {
   if (!FlatConfigArray) return config;
   const array = new FlatConfigArray(config, { basePath: CORPUS_DIR });
   array.normalizeSync();
   return array;
+}
+
+/** Configs by key (benchConfigs' shape), each normalized once by prepareConfig. */
+export function prepareConfigs(configs) {
+  return Object.fromEntries(Object.entries(configs).map(([key, config]) => [key, prepareConfig(config)]));
 }
 
 /** The verify options every benchmark lints with (the linter is made with `cwd: CORPUS_DIR`). */

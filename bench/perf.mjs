@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { Linter } from 'eslint';
 import { CORPUS_DIR, listCorpusFiles } from './corpus-files.mjs';
 import { median } from './measure.mjs';
-import { benchConfigs, CONFIG_LABELS, CONFIGS_NORMALIZED_ONCE, plugin, competitorVersion, prepareConfig, VERIFY_OPTIONS } from './lint-config.mjs';
+import { benchConfigs, CONFIG_LABELS, CONFIGS_NORMALIZED_ONCE, plugin, competitorVersion, prepareConfigs, VERIFY_OPTIONS } from './lint-config.mjs';
 import { perfMarkdown } from './perf-markdown.mjs';
 
 const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -27,8 +27,7 @@ const linter = new Linter({ configType: 'flat', cwd: CORPUS_DIR });
 const configsBySourceType = new Map();
 const configsFor = (sourceType) => {
   if (!configsBySourceType.has(sourceType)) {
-    const plain = benchConfigs(sourceType);
-    configsBySourceType.set(sourceType, Object.fromEntries(Object.entries(plain).map(([key, config]) => [key, prepareConfig(config)])));
+    configsBySourceType.set(sourceType, prepareConfigs(benchConfigs(sourceType)));
   }
   return configsBySourceType.get(sourceType);
 };

@@ -12,7 +12,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Linter } from 'eslint';
 import { CORPUS_DIR, listCorpusFiles } from './corpus-files.mjs';
-import { benchConfigs, competitorVersion, CONFIGS_NORMALIZED_ONCE, prepareConfig, VERIFY_OPTIONS } from './lint-config.mjs';
+import { benchConfigs, competitorVersion, CONFIGS_NORMALIZED_ONCE, prepareConfigs, VERIFY_OPTIONS } from './lint-config.mjs';
 import { machineSummary } from './measure.mjs';
 import { PHASES, ruleCostBreakdownMarkdown } from './rule-cost-breakdown-markdown.mjs';
 import { indexedNodeCollector } from '../dist/rules/utils/detector-rule.js';
@@ -60,7 +60,7 @@ function configsFor(sourceType) {
     const [base, ...rest] = configs.parse;
     const probe = (rule) => [{ ...base, plugins: { probe: probes }, rules: { [`probe/${rule}`]: 'error' } }, ...rest];
     const plain = { ...configs, 'call-listener': probe('call-listener'), collectors: probe('collectors'), capture: probe('capture') };
-    configsBySourceType.set(sourceType, Object.fromEntries(Object.entries(plain).map(([key, config]) => [key, prepareConfig(config)])));
+    configsBySourceType.set(sourceType, prepareConfigs(plain));
   }
   return configsBySourceType.get(sourceType);
 }
