@@ -128,20 +128,23 @@ export function mayRegister(node: TSESTree.Node): boolean {
 
 const NAME_ALTERNATIVES = [...REGISTRATION_CALL_NAMES].join('|');
 /**
- * Text every registration has: a registration name after `.`, `?.` or a quote (`socket.on`, `['once']`), or the name
- * of a registering module in quotes. A call with no receiver registers only as a function of one of those modules
- * (`finished(s, cb)`, an alias of `once`), and it reaches the file only through an import or a require that names
- * the module. So plain calls of the names (`setTimeout(fn, ms)`, a method `on(event, fn) {` being declared) need not
- * let a file through.
+ * Text every registration has: a registration name after `.`, `?.` or a quote (`socket.on`, `['once']`), called: an
+ * open parenthesis follows on the same line, after at most type arguments, `!`, `?.` or a closing bracket
+ * (`socket.on<T>(`, `(socket.on)(`, `['on'](`), and no `;` or `=` before it. Or the name of a registering module in
+ * quotes. A call with no receiver registers only as a function of one of those modules (`finished(s, cb)`, an alias
+ * of `once`), and it reaches the file only through an import or a require that names the module. So plain calls of
+ * the names (`setTimeout(fn, ms)`, a method `on(event, fn) {` being declared) need not let a file through, nor do the
+ * names read or written but never called (`options.once = true;`, `return this.connect;`).
  */
 const MAY_REGISTER_TEXT = new RegExp(
-  `(?:\\.|['"\`])\\s*(?:${NAME_ALTERNATIVES})\\b|['"\`](?:node:)?(?:events|stream|stream/promises)['"\`]`,
+  `(?:\\.|['"\`])\\s*(?:${NAME_ALTERNATIVES})\\b\\s*[^\\n;=]{0,200}?\\(|['"\`](?:node:)?(?:events|stream|stream/promises)['"\`]`,
 );
 
 /**
  * The same question as mayRegister, asked of the source text before any parse: a file without such text has
  * no registration, so the rule needs no listener and the codemod no parse. (A comment between `.` and the
- * method name, `socket. /* x *\/ on(...)`, would slip through; no real code writes that.)
+ * method name, `socket. /* x *\/ on(...)`, or a line break between the name and its call's parenthesis after
+ * anything but spaces, `socket.on // x` then `(...)` on the next line, would slip through; no real code writes that.)
  */
 export function mayRegisterText(text: string): boolean {
   return MAY_REGISTER_TEXT.test(text);

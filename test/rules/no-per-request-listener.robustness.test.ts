@@ -105,12 +105,21 @@ describe('the text check that spares files without registrations', () => {
       'const { once: w } = require(`node:events`)',
       "import { once as w } from 'node:events'",
       's\n  .prependListener("x", f)',
+      "(s.on)('x', f)",
+      "s.on!('x', f)",
+      "s.once?.('x', f)",
+      "s.on\n  ('x', f)",
+      "s.on<(e: Event) => void>('x', f)",
     ]) {
       expect(mayRegisterText(code), code).toBe(true);
     }
     expect(mayRegisterText('// based on the once-only setup\nconst onion = 1;')).toBe(false);
     // A plain call of a registration's name registers only through an import, whose text is checked instead.
     for (const code of ['setTimeout(tick, 10)', 'class Bus { on(event, fn) { this.add(event, fn); } }', 'finished(s, cb)']) {
+      expect(mayRegisterText(code), code).toBe(false);
+    }
+    // Nor does a name that is read or written but not called.
+    for (const code of ['options.once = true; run(options)', 'get connect() { return this.connect; }', "const on = opts['on'];\nstart()"]) {
       expect(mayRegisterText(code), code).toBe(false);
     }
   });
