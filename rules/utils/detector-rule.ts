@@ -3,6 +3,9 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { FUNCTION_NODE_TYPES, INDEXED_NODE_TYPES, IndexedNodeList, type AnalysisInput, type IndexedNodes, type TextEdit } from '../../src/analysis/index.js';
 
+/** Made once: a selector built for each file is a new string, hashed again wherever ESLint keys a map by it. */
+const FUNCTION_EXIT_SELECTORS = FUNCTION_NODE_TYPES.map((type) => `${type}:exit` as const);
+
 /** The list of each file being linted, by its SourceCode: one for all the rules of the plugin that read it. */
 const listsBySource = new WeakMap<object, IndexedNodeList>();
 
@@ -25,7 +28,7 @@ export function indexedNodeCollector(sourceCode: object): { listeners: TSESLint.
   };
   const listeners: TSESLint.RuleListener = {};
   for (const type of INDEXED_NODE_TYPES) listeners[type] = enter;
-  for (const type of FUNCTION_NODE_TYPES) listeners[`${type}:exit`] = exitFunction;
+  for (const selector of FUNCTION_EXIT_SELECTORS) listeners[selector] = exitFunction;
   return { listeners, nodes: list };
 }
 
