@@ -10,10 +10,10 @@ const FUNCTION_EXIT_SELECTORS = FUNCTION_NODE_TYPES.map((type) => `${type}:exit`
 const listsBySource = new WeakMap<object, IndexedNodeList>();
 
 /**
- * Listeners that gather the INDEXED_NODE_TYPES nodes in traversal (source) order, with the function around each
- * (ESLint's exit from a function closes it), and the list they fill. The rules of the plugin linting one file share
- * the list: ESLint creates every rule before its traversal, so the first rule to ask gets the listeners and the
- * others no listeners and the same list, complete by the time any `Program:exit` runs.
+ * Listeners that take the INDEXED_NODE_TYPES nodes in traversal (source) order, with the function around each
+ * (ESLint's exit from a function closes it), into the index's tables, and the list that holds them. The rules of the
+ * plugin linting one file share the list: ESLint creates every rule before its traversal, so the first rule to ask
+ * gets the listeners and the others no listeners and the same list, complete by the time any `Program:exit` runs.
  */
 export function indexedNodeCollector(sourceCode: object): { listeners: TSESLint.RuleListener; nodes: IndexedNodes } {
   const shared = listsBySource.get(sourceCode);

@@ -72,7 +72,6 @@ export const INDEXED_NODE_TYPES = [
   AST_NODE_TYPES.CallExpression,
   AST_NODE_TYPES.NewExpression,
   AST_NODE_TYPES.ImportDeclaration,
-  AST_NODE_TYPES.VariableDeclarator,
   AST_NODE_TYPES.AssignmentExpression,
   AST_NODE_TYPES.PropertyDefinition,
   AST_NODE_TYPES.ClassDeclaration,
@@ -90,12 +89,12 @@ const CODE_KEYS: Readonly<Record<string, readonly string[]>> = Object.fromEntrie
 );
 
 /**
- * The nodes of INDEXED_NODE_TYPES in source order, and the index's tables of what they declare and call, filled as
- * each node is met. Whoever walks the tree knows which functions are open around a node; the index would otherwise
- * have to find them from ranges or parents, on nodes that are cold by the time it runs.
+ * What a walk gathers from the nodes of INDEXED_NODE_TYPES: the index's tables of what they declare and call, filled
+ * as each node is met in source order. Whoever walks the tree knows which functions are open around a node; the index
+ * would otherwise have to find them from ranges or parents, on nodes that are cold by the time it runs. The nodes
+ * themselves are not kept: the tables hold every one a question reads.
  */
 export interface IndexedNodes {
-  readonly nodes: readonly TSESTree.Node[];
   /** Could one of the nodes register a listener (mayRegister)? Asked as each node is met, while it is at hand. */
   readonly mayRegister: boolean;
   readonly tables: NodeTables;
@@ -106,7 +105,6 @@ export interface IndexedNodes {
  * in source order.
  */
 export class IndexedNodeList implements IndexedNodes {
-  readonly nodes: TSESTree.Node[] = [];
   mayRegister = false;
   readonly tables = new NodeTables();
   /** The innermost open function's entry in the tables, null outside every function. */
@@ -115,7 +113,6 @@ export class IndexedNodeList implements IndexedNodes {
   enter(node: TSESTree.Node): void {
     if (!this.mayRegister) this.mayRegister = mayRegister(node);
     this.openFunction = this.tables.add(node, this.openFunction) ?? this.openFunction;
-    this.nodes.push(node);
   }
 
   /** Called as the walk leaves a function node: the one around it is open again. */
@@ -141,8 +138,8 @@ export function indexedNodesOf(input: AnalysisInput): IndexedNodes {
 }
 
 /**
- * Walks the AST (iteratively: generated code nests deep) and returns the indexed nodes in source order, skipping
- * types. A bare parser (the codemod's) leaves `parent` unset; the walk then sets it on every node, as ESLint would.
+ * Walks the AST (iteratively: generated code nests deep), taking the indexed nodes into the tables in source order,
+ * skipping types. A bare parser (the codemod's) leaves `parent` unset; the walk then sets it on every node, as ESLint would.
  */
 export function collectIndexedNodes(ast: TSESTree.Program): IndexedNodes {
   const list = new IndexedNodeList();
@@ -344,6 +341,8 @@ export class NodeTables {
   /** The function around each of `calls`, at the same position. */
   readonly callFunctions: (FunctionInfo | null)[] = [];
   readonly news: TSESTree.NewExpression[] = [];
+  /** Every assignment, in source order (`EventEmitter.defaultMaxListeners = 20`). */
+  readonly assignments: TSESTree.AssignmentExpression[] = [];
   readonly imports = new Map<string, string>();
   readonly fieldWrites = new Map<ClassNode | FunctionNode, Map<string, TSESTree.Node[]>>();
   readonly classesByName = new Map<string, ClassNode>();
@@ -357,6 +356,7 @@ export class NodeTables {
         this.calls.push(node);
         this.callFunctions.push(outerFn);
         outerFn?.calls.push(node);
+        if (node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'require') this.addRequire(node);
         break;
       case AST_NODE_TYPES.NewExpression:
         this.news.push(node);
@@ -375,23 +375,8 @@ export class NodeTables {
         }
         break;
       }
-      case AST_NODE_TYPES.VariableDeclarator: {
-        const spec = requiredModule(node.init);
-        if (spec !== null) {
-          if (node.id.type === AST_NODE_TYPES.Identifier) this.imports.set(node.id.name, spec);
-          else if (node.id.type === AST_NODE_TYPES.ObjectPattern) {
-            for (const property of node.id.properties) {
-              if (property.type !== AST_NODE_TYPES.Property) continue;
-              const imported = keyName(property.key, property.computed);
-              if (imported !== null && property.value.type === AST_NODE_TYPES.Identifier) {
-                this.imports.set(property.value.name, `${spec}#${imported}`);
-              }
-            }
-          }
-        }
-        break;
-      }
       case AST_NODE_TYPES.AssignmentExpression: {
+        this.assignments.push(node);
         const target = node.left;
         if (target.type === AST_NODE_TYPES.MemberExpression) {
           const name = memberName(target);
@@ -420,6 +405,35 @@ export class NodeTables {
         break;
     }
     return null;
+  }
+
+  /**
+   * The names a `require()` call binds, when it is (the object of a member chain that is) a variable's value:
+   * `const http = require('http')`, `const { get } = require('https')`, `const request = require('http').request`.
+   * Found from the call rather than from every variable declarator: a file has far fewer requires than variables.
+   */
+  private addRequire(call: TSESTree.CallExpression): void {
+    let value: TSESTree.Node = call;
+    let parent: TSESTree.Node | undefined = call.parent;
+    while (parent && isValueWrapperOf(parent, value)) {
+      value = parent;
+      parent = parent.parent;
+    }
+    if (parent?.type !== AST_NODE_TYPES.VariableDeclarator || parent.init !== value) return;
+    const node = parent;
+    const spec = requiredModule(node.init);
+    if (spec !== null) {
+      if (node.id.type === AST_NODE_TYPES.Identifier) this.imports.set(node.id.name, spec);
+      else if (node.id.type === AST_NODE_TYPES.ObjectPattern) {
+        for (const property of node.id.properties) {
+          if (property.type !== AST_NODE_TYPES.Property) continue;
+          const imported = keyName(property.key, property.computed);
+          if (imported !== null && property.value.type === AST_NODE_TYPES.Identifier) {
+            this.imports.set(property.value.name, `${spec}#${imported}`);
+          }
+        }
+      }
+    }
   }
 
   private addFunction(node: FunctionNode, outerFn: FunctionInfo | null): FunctionInfo {
@@ -453,6 +467,28 @@ export class NodeTables {
     const list = fields.get(field);
     if (list) list.push(value);
     else fields.set(field, [value]);
+  }
+}
+
+/**
+ * Is `parent` a node that passes `child`'s value on as requiredModule reads it: a member access on it, or a wrapper
+ * that unwrap looks through (`(require('x') as T).y`)?
+ */
+function isValueWrapperOf(parent: TSESTree.Node, child: TSESTree.Node): boolean {
+  switch (parent.type) {
+    case AST_NODE_TYPES.MemberExpression:
+      return parent.object === child;
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSTypeAssertion:
+    case AST_NODE_TYPES.TSInstantiationExpression:
+    case AST_NODE_TYPES.ChainExpression:
+      return parent.expression === child;
+    case AST_NODE_TYPES.AwaitExpression:
+      return parent.argument === child;
+    default:
+      return false;
   }
 }
 

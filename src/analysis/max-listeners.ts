@@ -75,8 +75,8 @@ export function findMaxListenersSuppressions(input: MaxListenersInput, options: 
     findings.push({ kind: 'raisesEmitterLimit', node: call, data: { code, effect: emitterEffect(limit), target } });
   }
 
-  for (const node of indexedNodes.nodes) {
-    if (node.type !== AST_NODE_TYPES.AssignmentExpression || !isDefaultMaxListeners(index, node.left)) continue;
+  for (const node of indexedNodes.tables.assignments) {
+    if (!isDefaultMaxListeners(index, node.left)) continue;
     const code = `${targetText(text, node.left)} ${node.operator} ${describeNode(text, node.right)}`;
     if (node.operator === '=') {
       const limit = limitOf(index, node.right, 0);

@@ -9,8 +9,9 @@ import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../rules/index.js';
 import { indexedNodeCollector } from '../../rules/utils/detector-rule.js';
-import { isFunctionNode } from '../../src/analysis/ast.js';
-import { collectIndexedNodes, type IndexedNodes } from '../../src/analysis/file-index.js';
+import { isFunctionNode, keyName } from '../../src/analysis/ast.js';
+import { collectIndexedNodes, type IndexedNodes, type NodeTables } from '../../src/analysis/file-index.js';
+import { requiredModule } from '../../src/analysis/modules.js';
 import { mayRegisterText } from '../../src/analysis/index.js';
 import { mayRegister } from '../../src/analysis/registrations.js';
 
@@ -85,10 +86,9 @@ describe('the text check that spares files without registrations', () => {
       } catch {
         continue;
       }
-      const candidate = collectIndexedNodes(ast).nodes.find(mayRegister);
       if (!mayRegisterText(code)) {
         skipped++;
-        expect(candidate, `${file}: a registration the text check misses`).toBeUndefined();
+        expect(collectIndexedNodes(ast).mayRegister, `${file}: a registration the text check misses`).toBe(false);
       }
     }
     // It must also spare something: most files of these packages never add a listener.
@@ -187,8 +187,11 @@ describe('no-per-request-listener on unusual syntax', () => {
 
 describe("the nodes the rules gather from ESLint's traversal", () => {
   // The rules hand the index what ESLint's traversal met, and the function around each node as ESLint left it; the
-  // codemod and the CLI walk the tree themselves. Both must give the index the same thing.
+  // codemod and the CLI walk the tree themselves. Both must give the index the same tables, and the tables must hold
+  // what a rule listening to the nodes itself sees.
   const gathered: { ast: TSESTree.Program; nodes: IndexedNodes }[] = [];
+  const seen = { functions: [] as TSESTree.Node[], calls: [] as TSESTree.Node[], assignments: [] as TSESTree.Node[], imports: [] as TSESTree.Node[], importNames: new Set<string>(), requires: 0 };
+  const addFunction = (node: TSESTree.Node): void => void seen.functions.push(node);
   const capture = {
     rules: {
       capture: {
@@ -197,41 +200,92 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
           return { ...listeners, 'Program:exit': (ast: TSESTree.Program) => void gathered.push({ ast, nodes }) };
         },
       },
+      // What the tables should hold, from ESLint's traversal: every function, call and assignment, and every name an
+      // import or a require binds (`const x = require('m')`, `const { a: b } = require('m').y`).
+      oracle: {
+        create: () => ({
+          FunctionDeclaration: addFunction,
+          FunctionExpression: addFunction,
+          ArrowFunctionExpression: addFunction,
+          CallExpression: (node: TSESTree.Node) => void seen.calls.push(node),
+          AssignmentExpression: (node: TSESTree.Node) => void seen.assignments.push(node),
+          ImportDeclaration(node: TSESTree.ImportDeclaration) {
+            seen.imports.push(node);
+            for (const specifier of node.specifiers) seen.importNames.add(specifier.local.name);
+          },
+          VariableDeclarator(node: TSESTree.VariableDeclarator) {
+            if (requiredModule(node.init) === null) return;
+            seen.requires++;
+            if (node.id.type === AST_NODE_TYPES.Identifier) seen.importNames.add(node.id.name);
+            if (node.id.type !== AST_NODE_TYPES.ObjectPattern) return;
+            for (const property of node.id.properties) {
+              if (property.type === AST_NODE_TYPES.Property && property.value.type === AST_NODE_TYPES.Identifier && keyName(property.key, property.computed) !== null) {
+                seen.importNames.add(property.value.name);
+              }
+            }
+          },
+        }),
+      },
     },
   };
+  /** Everything the tables hold, with functions by their nodes, for comparing two sets of tables. */
+  const contents = (tables: NodeTables) => ({
+    functions: tables.functions.map((fn) => [fn.node, fn.name, fn.displayName, fn.parent?.id ?? -1, fn.calls, fn.news]),
+    calls: tables.calls,
+    callFunctions: tables.callFunctions.map((fn) => fn?.id ?? -1),
+    news: tables.news,
+    assignments: tables.assignments,
+    imports: [...tables.imports],
+    fieldWrites: [...tables.fieldWrites].map(([owner, fields]) => [owner, [...fields]]),
+    classesByName: [...tables.classesByName],
+    assignedProperties: [...tables.assignedProperties],
+  });
 
-  it('are the nodes of the walk, and the tables give each the nearest function around it', () => {
+  it('are the tables of the walk, and give each function and call the nearest function around it', () => {
     const linter = new Linter({ configType: 'flat' });
     let compared = 0;
     let withFunctions = 0;
     let registering = 0;
+    let requiring = 0;
     // A quarter of the files, and every file whose text may register (those the rules go on to index).
     for (const [i, file] of files.entries()) {
       const code = readFileSync(file, 'utf8');
       if (i % 4 !== 0 && !mayRegisterText(code)) continue;
       gathered.length = 0;
+      for (const list of [seen.functions, seen.calls, seen.assignments, seen.imports]) list.length = 0;
+      seen.importNames.clear();
+      seen.requires = 0;
       const sourceType = file.endsWith('.cjs') ? 'commonjs' : 'module';
       linter.verify(
         code,
-        [{ files: ['**/*'], languageOptions: { parser: tsParser, sourceType }, plugins: { probe: capture }, rules: { 'probe/capture': 'error' } }],
+        [
+          {
+            files: ['**/*'],
+            languageOptions: { parser: tsParser, sourceType },
+            plugins: { probe: capture },
+            rules: { 'probe/capture': 'error', 'probe/oracle': 'error' },
+          },
+        ],
         'sample.js',
       );
       const last = gathered.pop();
       if (!last) continue;
       const { ast, nodes } = last;
+      const { tables } = nodes;
       const walked = collectIndexedNodes(ast);
-      expect(walked.nodes, file).toEqual(nodes.nodes);
-      expect(nodes.mayRegister, file).toBe(nodes.nodes.some(mayRegister));
+      expect(contents(walked.tables), file).toEqual(contents(tables));
       expect(walked.mayRegister, file).toBe(nodes.mayRegister);
+      expect(nodes.mayRegister, file).toBe([...seen.calls, ...seen.imports].some(mayRegister));
+      expect(tables.functions.map((fn) => fn.node), file).toEqual(seen.functions);
+      expect(tables.calls, file).toEqual(seen.calls);
+      expect(tables.assignments, file).toEqual(seen.assignments);
+      expect(new Set(tables.imports.keys()), file).toEqual(seen.importNames);
       // The function around each function and each call, as the tables have it (by id: -1 at module level) ...
-      const { functions, calls, callFunctions } = nodes.tables;
+      const { functions, calls, callFunctions } = tables;
       const around = {
         functions: functions.map((fn) => fn.parent?.id ?? -1),
         calls: callFunctions.map((fn) => fn?.id ?? -1),
       };
-      expect(functions.map((fn) => fn.node), file).toEqual(nodes.nodes.filter(isFunctionNode));
-      expect(calls, file).toEqual(nodes.nodes.filter((node) => node.type === AST_NODE_TYPES.CallExpression));
-      expect({ functions: walked.tables.functions.map((fn) => fn.parent?.id ?? -1), calls: walked.tables.callFunctions.map((fn) => fn?.id ?? -1) }, file).toEqual(around);
       // ... is the nearest one up the parents.
       const idOf = new Map(functions.map((fn) => [fn.node as TSESTree.Node, fn.id]));
       const nearest = (node: TSESTree.Node): number => {
@@ -243,10 +297,12 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
       compared++;
       if (around.calls.some((id) => id !== -1)) withFunctions++;
       if (nodes.mayRegister) registering++;
+      if (seen.requires > 0) requiring++;
     }
     expect(compared).toBeGreaterThan(30);
     expect(registering).toBeGreaterThan(5);
     expect(withFunctions).toBeGreaterThan(30);
+    expect(requiring).toBeGreaterThan(10);
   });
 });
 
