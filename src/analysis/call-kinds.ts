@@ -13,7 +13,8 @@ export function isDeferringCall(call: TSESTree.CallExpression): boolean {
 }
 
 export type TimerName = 'setTimeout' | 'setInterval' | 'setImmediate';
-const TIMER_NAMES: ReadonlySet<string> = new Set(['setTimeout', 'setInterval', 'setImmediate']);
+/** The names a timer is called by; a method call of another name (`x.m()`) is never one. */
+export const TIMER_NAMES: ReadonlySet<string> = new Set(['setTimeout', 'setInterval', 'setImmediate']);
 /** The global timer a call schedules with (`setInterval`, `timers.setTimeout`, an import from 'timers'), if any. */
 export function timerOf(index: FileIndex, call: TSESTree.CallExpression): TimerName | null {
   // Most calls are neither named like a timer nor imported from 'timers': answered from the name alone. Not cached:
@@ -39,6 +40,12 @@ export function timerOf(index: FileIndex, call: TSESTree.CallExpression): TimerN
   }
   return null;
 }
+
+/**
+ * The names a method call that sends a request is called by (issuesRequest): `http.get`, a request library's methods
+ * or its default export (`axios.default(...)`), `x.request()`. A method call of another name sends none.
+ */
+export const REQUEST_METHOD_NAMES: ReadonlySet<string> = new Set([...REQUEST_LIBRARY_METHODS, 'default', 'request', 'get']);
 
 /** Does this call send one HTTP request (so its enclosing function runs once per request)? Names the call if so. */
 export function issuesRequest(index: FileIndex, call: TSESTree.CallExpression): string | null {

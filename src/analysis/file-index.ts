@@ -6,8 +6,10 @@ import {
   FUNCTION_NODE_TYPES,
   tsOnlyArray,
   isFunctionNode,
+  calleeName,
   keyName,
   memberName,
+  rootOf,
   staticString,
   unwrap,
   type FunctionNode,
@@ -208,6 +210,9 @@ export interface FileIndex {
   readonly removals: Removal[];
   readonly removeAlls: RemoveAll[];
   readonly calls: TSESTree.CallExpression[];
+  /** What each of `calls` is called by, at the same position: see NodeTables. */
+  readonly callNames: readonly (string | null)[];
+  readonly callRoots: readonly (string | null)[];
   readonly news: TSESTree.NewExpression[];
   /** Local binding name -> module specifier without `node:` (`http`), or `module#export` for named imports. */
   readonly imports: Map<string, string>;
@@ -340,6 +345,17 @@ export class NodeTables {
   readonly calls: TSESTree.CallExpression[] = [];
   /** The function around each of `calls`, at the same position. */
   readonly callFunctions: (FunctionInfo | null)[] = [];
+  /**
+   * The name each of `calls` is called by (calleeName: `m` of `x.m()`, `f` of `f()`), at the same position. Read here,
+   * while the call is at hand, so the questions that go over every call of a file pass most of them by without
+   * reading a node: most calls are methods of names no question asks about.
+   */
+  readonly callNames: (string | null)[] = [];
+  /**
+   * For each method call (`x.y.m()`), the name of the identifier its callee starts from (`x`), or '' when it starts from
+   * something else (`this.m()`, `f().m()`); null for a call that is not a method call. At the same position as `calls`.
+   */
+  readonly callRoots: (string | null)[] = [];
   readonly news: TSESTree.NewExpression[] = [];
   /** Every assignment, in source order (`EventEmitter.defaultMaxListeners = 20`). */
   readonly assignments: TSESTree.AssignmentExpression[] = [];
@@ -352,12 +368,21 @@ export class NodeTables {
   add(node: TSESTree.Node, outerFn: FunctionInfo | null): FunctionInfo | null {
     if (isFunctionNode(node)) return this.addFunction(node, outerFn);
     switch (node.type) {
-      case AST_NODE_TYPES.CallExpression:
+      case AST_NODE_TYPES.CallExpression: {
         this.calls.push(node);
         this.callFunctions.push(outerFn);
+        this.callNames.push(calleeName(node));
+        const callee = unwrap(node.callee);
+        if (callee.type === AST_NODE_TYPES.MemberExpression) {
+          const root = rootOf(callee);
+          this.callRoots.push(root.type === AST_NODE_TYPES.Identifier ? root.name : '');
+        } else {
+          this.callRoots.push(null);
+        }
         outerFn?.calls.push(node);
         if (node.callee.type === AST_NODE_TYPES.Identifier && node.callee.name === 'require') this.addRequire(node);
         break;
+      }
       case AST_NODE_TYPES.NewExpression:
         this.news.push(node);
         outerFn?.news.push(node);
@@ -494,7 +519,7 @@ function isValueWrapperOf(parent: TSESTree.Node, child: TSESTree.Node): boolean 
 
 function buildFileIndex(input: AnalysisInput): FileIndex {
   const { tables } = indexedNodesOf(input);
-  const { functions, functionByNode, functionsByName, calls, callFunctions, news, imports, fieldWrites, classesByName, assignedProperties } = tables;
+  const { functions, functionByNode, functionsByName, calls, callFunctions, callNames, callRoots, news, imports, fieldWrites, classesByName, assignedProperties } = tables;
   const registrations: Registration[] = [];
   const removals: Removal[] = [];
   const removeAlls: RemoveAll[] = [];
@@ -523,6 +548,8 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
     removals,
     removeAlls,
     calls,
+    callNames,
+    callRoots,
     news,
     imports,
     fieldWrites,
@@ -563,7 +590,7 @@ function buildFileIndex(input: AnalysisInput): FileIndex {
   };
   for (let i = 0; i < calls.length; i++) {
     const call = calls[i]!;
-    if (!mayMatchListenerCall(call, imports)) continue;
+    if (!mayMatchListenerCall(call, callNames[i] ?? null, callRoots[i] !== null, imports)) continue;
     const fn = callFunctions[i] ?? null;
     const registration = matchRegistration(call, fn, resolveModuleFunction);
     if (registration) registrations.push({ ...registration, event: constantEvent(registration.event) });

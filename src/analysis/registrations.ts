@@ -154,16 +154,15 @@ export function mayRegisterText(text: string): boolean {
 const LISTENER_CALL_NAMES: ReadonlySet<string> = new Set([...REGISTRATION_CALL_NAMES, ...REMOVAL_METHODS, 'removeAllListeners']);
 
 /**
- * Could matchRegistration, matchRemoval or matchRemoveAll match this call? Most calls of a file are methods of other
- * names, or plain calls of a name no import binds (a plain call registers only as an imported alias of `once` or
- * `finished`), and are answered here from the callee alone.
+ * Could matchRegistration, matchRemoval or matchRemoveAll match this call, by `name` (its calleeName) and whether it
+ * is a method call? Most calls of a file are methods of other names, or plain calls of a name no import binds (a
+ * plain call registers only as an imported alias of `once` or `finished`), and are answered without the call.
  */
-export function mayMatchListenerCall(call: TSESTree.CallExpression, imports: ReadonlyMap<string, string>): boolean {
-  const name = calleeName(call);
+export function mayMatchListenerCall(call: TSESTree.CallExpression, name: string | null, isMethod: boolean, imports: ReadonlyMap<string, string>): boolean {
   if (name === null) return false;
   if (LISTENER_CALL_NAMES.has(name)) return true;
   // A plain call resolves to a module function only through an import of its name (resolveModuleCall).
-  return calleeObject(call) === null && (call.callee.type !== AST_NODE_TYPES.Identifier || imports.has(name));
+  return !isMethod && (call.callee.type !== AST_NODE_TYPES.Identifier || imports.has(name));
 }
 
 export function matchRegistration(

@@ -6,7 +6,7 @@ import { calleeName, calleeObject, describeNode, isFunctionLike, isInside, isLoo
 import { bindingKey, definitionOf } from './bindings.js';
 import { findReenteredPaths } from './reentered-paths.js';
 import type { CallGraph } from './call-graph.js';
-import { isDeferringCall, issuesRequest, timerOf } from './call-kinds.js';
+import { isDeferringCall, issuesRequest, REQUEST_METHOD_NAMES, TIMER_NAMES, timerOf } from './call-kinds.js';
 import type { FileIndex, FunctionInfo } from './file-index.js';
 import { resolveModuleCall } from './modules.js';
 import { guardCandidates, guardFor } from './guards.js';
@@ -106,6 +106,14 @@ export interface RepeatOptions {
 
 const SERVER_FACTORY_CALLS: ReadonlySet<string> = new Set([...SERVER_FACTORY_NAMES, 'Server']);
 const CLIENT_REQUEST_CALLS: ReadonlySet<string> = new Set(['request', 'get']);
+/**
+ * The names by which a method call seeds or bars in the loop over calls below: server factories, client requests,
+ * timers, routes and hooks. A method call of any other name does nothing there, unless it registers a listener or its
+ * callee starts from a test function (`describe.skip(...)`).
+ */
+const SEEDING_METHOD_NAMES: ReadonlySet<string> = new Set([
+  ...SERVER_FACTORY_CALLS, ...CLIENT_REQUEST_CALLS, ...TIMER_NAMES, ...ROUTE_METHODS, 'route', 'addHook', 'ext',
+]);
 
 /** Kinds that run as often as their enclosing run, so the frame widens to the enclosing repeating function. */
 const WIDENING: ReadonlySet<RepeatKind> = new Set([
@@ -180,6 +188,9 @@ export function buildRepeatingContexts(
   for (let i = 0; i < index.calls.length; i++) {
     const call = index.calls[i]!;
     const registration = index.registrations[nextRegistration]?.call === call ? index.registrations[nextRegistration++] : undefined;
+    // Most calls are methods of other names: passed by on what the index read of them, without reading the call again.
+    const receiverRoot = index.callRoots[i] ?? null;
+    if (receiverRoot !== null && registration === undefined && !TEST_FUNCTIONS.has(receiverRoot) && !SEEDING_METHOD_NAMES.has(index.callNames[i] ?? '')) continue;
     const name = calleeName(call);
     const object = calleeObject(call);
     const resolved = moduleCallOf(call, name, object);
@@ -360,6 +371,7 @@ export function buildRepeatingContexts(
 
   // Functions that send a request run once per request, and so does the promise wrapper around the send.
   for (let i = 0; i < index.calls.length; i++) {
+    if (index.callRoots[i] !== null && !REQUEST_METHOD_NAMES.has(index.callNames[i] ?? '')) continue;
     const call = index.calls[i]!;
     const sent = issuesRequest(index, call);
     if (sent === null) continue;

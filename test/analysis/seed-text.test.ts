@@ -18,11 +18,14 @@ function repeatsByItself(path: string, text: string, perRequestFunctions: string
 const SEEDS: Record<string, string> = {
   'server factory': "import { createServer as make } from 'node:http';\nmake((req, res) => res.end());\n",
   'new http.Server': "const http = require('http');\nnew http.Server(function (req, res) { res.end(); });\n",
+  'server factory method': "const http = require('node:http');\nhttp.createServer((req, res) => res.end());\n",
   'client callback': "import { get } from 'node:https';\nexport function ping(url) { get(url, (res) => res.resume()); }\n",
   'a request sent': 'export async function load(api, id) { return api.request({ id }); }\n',
   fetch: 'export async function load(url) { const res = await fetch(url); return res.json(); }\n',
   'request library': "import got from 'got';\nexport function load(url) { return got(url); }\n",
+  'request library method': "import axios from 'axios';\nexport function load(url) { return axios.post(url, {}); }\n",
   setInterval: 'setInterval(() => { poll(); }, 1000);\nfunction poll() {}\n',
+  'timers.setInterval': "const timers = require('timers');\ntimers.setInterval(() => { poll(); }, 1000);\nfunction poll() {}\n",
   'a timer that reschedules': 'function tick() { setTimeout(tick, 100); }\ntick();\n',
   'route on a router': "router.route('/books').get(function (req, res) { res.end(); });\n",
   'route by handler parameter': "books.post('/x', (ctx) => { ctx.body = 1; });\n",
@@ -68,6 +71,17 @@ describe('mayRepeatText', () => {
       expect(repeatsByItself('/p/once.js', text), text).toBe(false);
       expect(mayRepeatText(text, []), text).toBe(false);
     }
+  });
+
+  it('sees no repeat in a test body, a method of a test function too', () => {
+    // fetch() alone would make each body a function that sends a request.
+    for (const text of [
+      "describe('pool', () => { it('reuses', async () => { await fetch(url); }); });\n",
+      "describe.skip('pool', () => { it.only('reuses', async () => { await fetch(url); }); });\n",
+    ]) {
+      expect(repeatsByItself('/p/pool.test.js', text), text).toBe(false);
+    }
+    expect(repeatsByItself('/p/pool.js', 'export async function reuse() { await fetch(url); }\n')).toBe(true);
   });
 
   it('is true for every file of the test fixtures and the example whose code repeats by itself', () => {

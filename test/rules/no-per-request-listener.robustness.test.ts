@@ -9,7 +9,7 @@ import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import plugin from '../../rules/index.js';
 import { indexedNodeCollector } from '../../rules/utils/detector-rule.js';
-import { isFunctionNode, keyName } from '../../src/analysis/ast.js';
+import { calleeName, isFunctionNode, keyName, rootOf, unwrap } from '../../src/analysis/ast.js';
 import { collectIndexedNodes, type IndexedNodes, type NodeTables } from '../../src/analysis/file-index.js';
 import { requiredModule } from '../../src/analysis/modules.js';
 import { mayRegisterText } from '../../src/analysis/index.js';
@@ -233,6 +233,8 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
     functions: tables.functions.map((fn) => [fn.node, fn.name, fn.displayName, fn.parent?.id ?? -1, fn.calls, fn.news]),
     calls: tables.calls,
     callFunctions: tables.callFunctions.map((fn) => fn?.id ?? -1),
+    callNames: tables.callNames,
+    callRoots: tables.callRoots,
     news: tables.news,
     assignments: tables.assignments,
     imports: [...tables.imports],
@@ -278,6 +280,15 @@ describe("the nodes the rules gather from ESLint's traversal", () => {
       expect(nodes.mayRegister, file).toBe([...seen.calls, ...seen.imports].some(mayRegister));
       expect(tables.functions.map((fn) => fn.node), file).toEqual(seen.functions);
       expect(tables.calls, file).toEqual(seen.calls);
+      expect(tables.callNames, file).toEqual(tables.calls.map(calleeName));
+      expect(tables.callRoots, file).toEqual(
+        tables.calls.map((call) => {
+          const callee = unwrap(call.callee);
+          if (callee.type !== AST_NODE_TYPES.MemberExpression) return null;
+          const root = rootOf(callee);
+          return root.type === AST_NODE_TYPES.Identifier ? root.name : '';
+        }),
+      );
       expect(tables.assignments, file).toEqual(seen.assignments);
       expect(new Set(tables.imports.keys()), file).toEqual(seen.importNames);
       // The function around each function and each call, as the tables have it (by id: -1 at module level) ...
