@@ -42,24 +42,24 @@ export function isLoopNode(node: TSESTree.Node | null | undefined): node is Loop
 /** Strips what does not change which object an expression denotes: parens (already gone), TS casts, `!`, `?.`, `await`. */
 export function unwrap(node: TSESTree.Node): TSESTree.Node {
   let current = node;
-  for (;;) {
-    switch (current.type) {
-      case AST_NODE_TYPES.TSAsExpression:
-      case AST_NODE_TYPES.TSSatisfiesExpression:
-      case AST_NODE_TYPES.TSNonNullExpression:
-      case AST_NODE_TYPES.TSTypeAssertion:
-      case AST_NODE_TYPES.TSInstantiationExpression:
-        current = current.expression;
-        break;
-      case AST_NODE_TYPES.ChainExpression:
-        current = current.expression;
-        break;
-      case AST_NODE_TYPES.AwaitExpression:
-        current = current.argument;
-        break;
-      default:
-        return current;
-    }
+  for (let inner = wrappedExpression(current); inner !== null; inner = wrappedExpression(current)) current = inner;
+  return current;
+}
+
+/** The expression inside one of the wrappers unwrap strips (`x` of `x as T`, `x!`, `x?.y`'s chain, `await x`), else null. */
+export function wrappedExpression(node: TSESTree.Node): TSESTree.Node | null {
+  switch (node.type) {
+    case AST_NODE_TYPES.TSAsExpression:
+    case AST_NODE_TYPES.TSSatisfiesExpression:
+    case AST_NODE_TYPES.TSNonNullExpression:
+    case AST_NODE_TYPES.TSTypeAssertion:
+    case AST_NODE_TYPES.TSInstantiationExpression:
+    case AST_NODE_TYPES.ChainExpression:
+      return node.expression;
+    case AST_NODE_TYPES.AwaitExpression:
+      return node.argument;
+    default:
+      return null;
   }
 }
 

@@ -12,6 +12,7 @@ import {
   rootOf,
   staticString,
   unwrap,
+  wrappedExpression,
   type FunctionNode,
 } from './ast.js';
 import { definitionOf } from './bindings.js';
@@ -500,21 +501,7 @@ export class NodeTables {
  * that unwrap looks through (`(require('x') as T).y`)?
  */
 function isValueWrapperOf(parent: TSESTree.Node, child: TSESTree.Node): boolean {
-  switch (parent.type) {
-    case AST_NODE_TYPES.MemberExpression:
-      return parent.object === child;
-    case AST_NODE_TYPES.TSAsExpression:
-    case AST_NODE_TYPES.TSSatisfiesExpression:
-    case AST_NODE_TYPES.TSNonNullExpression:
-    case AST_NODE_TYPES.TSTypeAssertion:
-    case AST_NODE_TYPES.TSInstantiationExpression:
-    case AST_NODE_TYPES.ChainExpression:
-      return parent.expression === child;
-    case AST_NODE_TYPES.AwaitExpression:
-      return parent.argument === child;
-    default:
-      return false;
-  }
+  return parent.type === AST_NODE_TYPES.MemberExpression ? parent.object === child : wrappedExpression(parent) === child;
 }
 
 function buildFileIndex(input: AnalysisInput): FileIndex {
