@@ -26,6 +26,7 @@ const SEEDS: Record<string, string> = {
   'request library method': "import axios from 'axios';\nexport function load(url) { return axios.post(url, {}); }\n",
   setInterval: 'setInterval(() => { poll(); }, 1000);\nfunction poll() {}\n',
   'timers.setInterval': "const timers = require('timers');\ntimers.setInterval(() => { poll(); }, 1000);\nfunction poll() {}\n",
+  'setInterval imported under another name': "import { setInterval as every } from 'node:timers';\nevery(() => { poll(); }, 1000);\nfunction poll() {}\n",
   'a timer that reschedules': 'function tick() { setTimeout(tick, 100); }\ntick();\n',
   'route on a router': "router.route('/books').get(function (req, res) { res.end(); });\n",
   'route by handler parameter': "books.post('/x', (ctx) => { ctx.body = 1; });\n",
