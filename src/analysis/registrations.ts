@@ -129,12 +129,12 @@ export function mayRegister(node: TSESTree.Node): boolean {
 const NAME_ALTERNATIVES = [...REGISTRATION_CALL_NAMES].join('|');
 /**
  * Text every registration has: a registration name after `.`, `?.` or a quote (`socket.on`, `['once']`), called: an
- * open parenthesis follows on the same line, after at most type arguments, `!`, `?.` or a closing bracket
- * (`socket.on<T>(`, `(socket.on)(`, `['on'](`), and no `;` or `=` before it. Or the name of a registering module in
- * quotes. A call with no receiver registers only as a function of one of those modules (`finished(s, cb)`, an alias
- * of `once`), and it reaches the file only through an import or a require that names the module. So plain calls of
- * the names (`setTimeout(fn, ms)`, a method `on(event, fn) {` being declared) need not let a file through, nor do the
- * names read or written but never called (`options.once = true;`, `return this.connect;`).
+ * open parenthesis follows it, on its line or after spaces and line breaks, with no `;` or `=` before it (`socket.on(`,
+ * `socket.on<T>(`, `(socket.on)(`, `['on'](`, `socket.on` then `(` on the next line). Or the name of a registering
+ * module in quotes. A call with no receiver registers only as a function of one of those modules (`finished(s, cb)`,
+ * an alias of `once`), and it reaches the file only through an import or a require that names the module. So plain
+ * calls of the names (`setTimeout(fn, ms)`, a method `on(event, fn) {` being declared) need not let a file through,
+ * nor do the names read or written but never called (`options.once = true;`, `return this.connect;`).
  */
 const MAY_REGISTER_TEXT = new RegExp(
   `(?:\\.|['"\`])\\s*(?:${NAME_ALTERNATIVES})\\b\\s*[^\\n;=]{0,200}?\\(|['"\`](?:node:)?(?:events|stream|stream/promises)['"\`]`,
