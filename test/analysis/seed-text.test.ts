@@ -78,7 +78,7 @@ describe('mayRepeatText', () => {
     // fetch() alone would make each body a function that sends a request.
     for (const text of [
       "describe('pool', () => { it('reuses', async () => { await fetch(url); }); });\n",
-      "describe.skip('pool', () => { it.only('reuses', async () => { await fetch(url); }); });\n",
+      "describe.skip('pool', () => { it.concurrent('reuses', async () => { await fetch(url); }); });\n",
     ]) {
       expect(repeatsByItself('/p/pool.test.js', text), text).toBe(false);
     }
