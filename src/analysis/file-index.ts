@@ -313,6 +313,14 @@ export function tablesOf(index: FileIndex): FileIndex {
   return indexes.get(index.input.ast)?.plain ?? index;
 }
 
+/**
+ * Is the call at position i of `index.calls` a method call (`x.m()`) by none of `names`? Read from the tables, without
+ * the call: the loops over every call of a file pass most calls by on this.
+ */
+export function isMethodCallNotNamed(index: FileIndex, i: number, names: ReadonlySet<string>): boolean {
+  return index.callRoots[i] !== null && !names.has(index.callNames[i] ?? '');
+}
+
 /** The class `this` is an instance of in fn: fn's own, or through arrow functions, an enclosing function's. */
 function classOfThis(fn: FunctionInfo | null): ClassNode | null {
   let current = fn;

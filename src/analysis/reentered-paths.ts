@@ -5,7 +5,7 @@ import { AST_NODE_TYPES, type TSESTree } from '@typescript-eslint/utils';
 import { isFunctionLike } from './ast.js';
 import type { CallGraph } from './call-graph.js';
 import { TIMER_NAMES, timerOf } from './call-kinds.js';
-import type { ClassNode, FileIndex, FunctionInfo } from './file-index.js';
+import { isMethodCallNotNamed, type ClassNode, type FileIndex, type FunctionInfo } from './file-index.js';
 import type { Registration } from './registrations.js';
 import { LIFECYCLE_METHODS, RECONNECT_EVENTS, TEARDOWN_COUNTERPARTS, TEARDOWN_LIFECYCLE_METHODS, TEARDOWN_PARAMETER } from './vocabulary.js';
 
@@ -88,7 +88,7 @@ function findCycles(
   }
   for (let i = 0; i < index.calls.length; i++) {
     // A method call is a timer only by a timer's name (`timers.setTimeout`): the others are passed by unread.
-    if (index.callRoots[i] !== null && !TIMER_NAMES.has(index.callNames[i] ?? '')) continue;
+    if (isMethodCallNotNamed(index, i, TIMER_NAMES)) continue;
     const call = index.calls[i]!;
     if (timerOf(index, call) !== null) {
       const target = call.arguments[0];

@@ -7,7 +7,7 @@ import { bindingKey, definitionOf } from './bindings.js';
 import { findReenteredPaths } from './reentered-paths.js';
 import type { CallGraph } from './call-graph.js';
 import { isDeferringCall, issuesRequest, REQUEST_METHOD_NAMES, TIMER_NAMES, timerOf } from './call-kinds.js';
-import type { FileIndex, FunctionInfo } from './file-index.js';
+import { isMethodCallNotNamed, type FileIndex, type FunctionInfo } from './file-index.js';
 import { resolveModuleCall } from './modules.js';
 import { guardCandidates, guardFor } from './guards.js';
 import { mayRegisterText, type Registration } from './registrations.js';
@@ -189,9 +189,8 @@ export function buildRepeatingContexts(
     const call = index.calls[i]!;
     const registration = index.registrations[nextRegistration]?.call === call ? index.registrations[nextRegistration++] : undefined;
     // Most calls are methods of other names: passed by on what the index read of them, without reading the call again.
-    const receiverRoot = index.callRoots[i] ?? null;
-    if (receiverRoot !== null && registration === undefined && !TEST_FUNCTIONS.has(receiverRoot) && !SEEDING_METHOD_NAMES.has(index.callNames[i] ?? '')) continue;
-    const name = calleeName(call);
+    if (registration === undefined && !TEST_FUNCTIONS.has(index.callRoots[i] ?? '') && isMethodCallNotNamed(index, i, SEEDING_METHOD_NAMES)) continue;
+    const name = index.callNames[i] ?? null;
     const object = calleeObject(call);
     const resolved = moduleCallOf(call, name, object);
     seedFromServerFactory(call, resolved);
@@ -371,7 +370,7 @@ export function buildRepeatingContexts(
 
   // Functions that send a request run once per request, and so does the promise wrapper around the send.
   for (let i = 0; i < index.calls.length; i++) {
-    if (index.callRoots[i] !== null && !REQUEST_METHOD_NAMES.has(index.callNames[i] ?? '')) continue;
+    if (isMethodCallNotNamed(index, i, REQUEST_METHOD_NAMES)) continue;
     const call = index.calls[i]!;
     const sent = issuesRequest(index, call);
     if (sent === null) continue;
