@@ -110,12 +110,19 @@ describe('the text check that spares files without registrations', () => {
       "s.once?.('x', f)",
       "s.on\n  ('x', f)",
       "s.on<(e: Event) => void>('x', f)",
+      "import { finished } from \"stream/promises\";\nawait finished(s)",
+      'import events = require("events");',
+      "const { once } = require ( 'node:events' )",
     ]) {
       expect(mayRegisterText(code), code).toBe(true);
     }
     expect(mayRegisterText('// based on the once-only setup\nconst onion = 1;')).toBe(false);
     // A plain call of a registration's name registers only through an import, whose text is checked instead.
     for (const code of ['setTimeout(tick, 10)', 'class Bus { on(event, fn) { this.add(event, fn); } }', 'finished(s, cb)']) {
+      expect(mayRegisterText(code), code).toBe(false);
+    }
+    // Nor a registering module's name in quotes that no import or require reads (a table of command groups).
+    for (const code of ["const GROUPS = { xadd: 'stream', subscribe: 'events' };", "log('events', n)"]) {
       expect(mayRegisterText(code), code).toBe(false);
     }
     // Nor does a name that is read or written but not called.
