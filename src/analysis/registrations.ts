@@ -131,9 +131,9 @@ const NAME_ALTERNATIVES = [...REGISTRATION_CALL_NAMES].join('|');
  * Text every registration has: a registration name after `.`, `?.` or a quote (`socket.on`, `['once']`), called: an
  * open parenthesis follows it, on its line or after spaces and line breaks, with no `;` or `=` before it (`socket.on(`,
  * `socket.on<T>(`, `(socket.on)(`, `['on'](`, `socket.on` then `(` on the next line). Or an import or a require of a
- * registering module (`from 'events'`, `import 'events'`, `require('node:stream')`, `import x = require('events')`):
- * mayRegister lets a file through on those, as a call with no receiver registers only as a function of one of those
- * modules (`finished(s, cb)`, an alias of `once`), which only they bring in. So plain calls of the names
+ * registering module (`from 'events'`, `import 'events'`, `require('node:stream')`): mayRegister lets a file through
+ * on those, as a call with no receiver registers only as a function of one of those modules (`finished(s, cb)`, an
+ * alias of `once`), which only they bring in. So plain calls of the names
  * (`setTimeout(fn, ms)`, a method `on(event, fn) {` being declared) need not let a file through, nor do the names read
  * or written but never called (`options.once = true;`, `return this.connect;`), nor the modules' names as plain
  * strings (`type: 'stream'` in a table of commands).

@@ -111,7 +111,6 @@ describe('the text check that spares files without registrations', () => {
       "s.on\n  ('x', f)",
       "s.on<(e: Event) => void>('x', f)",
       "import { finished } from \"stream/promises\";\nawait finished(s)",
-      'import events = require("events");',
       "const { once } = require ( 'node:events' )",
     ]) {
       expect(mayRegisterText(code), code).toBe(true);
