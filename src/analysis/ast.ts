@@ -97,7 +97,11 @@ export function symbolKey(key: TSESTree.Node): string | null {
 
 /** The method called by `x.m(...)`, or the function called by `f(...)`. */
 export function calleeName(call: TSESTree.CallExpression | TSESTree.NewExpression): string | null {
-  const callee = unwrap(call.callee);
+  return nameOfCallee(unwrap(call.callee));
+}
+
+/** calleeName of a call whose callee the caller has unwrapped already: `f` of `f`, `m` of `x.m`, else null. */
+export function nameOfCallee(callee: TSESTree.Node): string | null {
   if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
   if (callee.type === AST_NODE_TYPES.MemberExpression) return memberName(callee);
   return null;

@@ -6,9 +6,9 @@ import {
   FUNCTION_NODE_TYPES,
   tsOnlyArray,
   isFunctionNode,
-  calleeName,
   keyName,
   memberName,
+  nameOfCallee,
   rootOf,
   staticString,
   unwrap,
@@ -380,8 +380,8 @@ export class NodeTables {
       case AST_NODE_TYPES.CallExpression: {
         this.calls.push(node);
         this.callFunctions.push(outerFn);
-        this.callNames.push(calleeName(node));
         const callee = unwrap(node.callee);
+        this.callNames.push(nameOfCallee(callee));
         if (callee.type === AST_NODE_TYPES.MemberExpression) {
           const root = rootOf(callee);
           this.callRoots.push(root.type === AST_NODE_TYPES.Identifier ? root.name : '');
