@@ -15,8 +15,16 @@ export function machineSummary() {
   return `${cpus[0]?.model ?? 'unknown CPU'}, ${cpus.length} cores, Node ${process.version}`;
 }
 
-/** A copy of a plugin whose rules add the time spent in create() and in every listener to `clock.ms`. */
+/**
+ * A copy of a plugin whose rules add the time spent in create() and in every listener to `clock.ms`, and, when the
+ * clock has `parts`, each call's time to its part too: `create`, `exit` (Program:exit, where a rule that gathers during
+ * the traversal does its work) or `nodes` (every other listener, called as the traversal meets its nodes).
+ */
 export function timedPlugin(original, clock) {
+  const add = (part, ms) => {
+    clock.ms += ms;
+    if (clock.parts) clock.parts[part] += ms;
+  };
   const rules = {};
   for (const [id, rule] of Object.entries(original.rules)) {
     rules[id] = {
@@ -24,15 +32,16 @@ export function timedPlugin(original, clock) {
       create(context) {
         const start = performance.now();
         const listeners = rule.create(context);
-        clock.ms += performance.now() - start;
+        add('create', performance.now() - start);
         const timed = {};
         for (const [selector, listener] of Object.entries(listeners)) {
+          const part = selector === 'Program:exit' ? 'exit' : 'nodes';
           timed[selector] = (...args) => {
             const begin = performance.now();
             try {
               return listener(...args);
             } finally {
-              clock.ms += performance.now() - begin;
+              add(part, performance.now() - begin);
             }
           };
         }
