@@ -121,9 +121,9 @@ function resultsMarkdown(summary, findings, perf, verdicts, scaling, ruleTime, c
       'time shown under Speed.', '');
     if (ruleTime.oursFileMinimums && ruleTime.theirsFileMinimums) {
       const row = (name, sums) => `| ${name} | ${sums.create.toFixed(1)} | ${sums.nodes.toFixed(1)} | ${sums.exit.toFixed(1)} | ${sums.total.toFixed(1)} |`;
-      out.push('The same clocks, each file at its least time over the rounds (what a lint costs with no garbage collection or',
-        'other noise inside it), summed over the files, by part: `create()`, the listeners called as the traversal meets',
-        'their nodes, and `Program:exit` (our rule analyses there what its node listeners gathered).', '');
+      out.push('The same clocks, each file at its least time over the rounds in each part (the nearest the rounds come to a lint',
+        'with no garbage collection or other noise inside it), summed over the files: `create()`, the listeners called as the',
+        'traversal meets their nodes, and `Program:exit` (our rule analyses there what its node listeners gathered).', '');
       out.push('| plugin | create() (ms) | node listeners (ms) | Program:exit (ms) | total (ms) |', '| --- | ---: | ---: | ---: | ---: |');
       out.push(row('listener-leak (no-per-request-listener)', ruleTime.oursFileMinimums), row(`${ruleTime.competitor} (flat/recommended)`, ruleTime.theirsFileMinimums), '');
       out.push(`Ratio of the totals: ${ruleTime.fileMinimumsRatio.toFixed(2)}x.`, '');
